@@ -1,0 +1,3 @@
+module github.com/leatpos/gateway
+
+go 1.26.8
