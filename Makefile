@@ -1,0 +1,37 @@
+# The README's two commands are `make run` and `make test`; everything else here
+# is what those two are built from.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+GO ?= go
+SANDBOX_ADDR ?= 127.0.0.1:8480
+
+.PHONY: test sandbox lint vet node-deps bench
+
+## test: every check CI runs: lint, vet and all Go tests with the race detector.
+test: node-deps lint vet
+	$(GO) test -race -count=1 ./...
+
+## sandbox: run the Leat sandbox alone; prints LEAT_API_URL and LEAT_API_TOKEN.
+sandbox:
+	$(GO) run ./infra/cmd/leat-sandbox -addr $(SANDBOX_ADDR)
+
+## node-deps: install the pinned npm tools (local Step Functions engine, ASL validator, DynamoDB Local).
+node-deps: infra/node_modules/.package-lock.json
+
+infra/node_modules/.package-lock.json: infra/package.json infra/package-lock.json
+	npm ci --prefix infra --no-audit --no-fund --loglevel=error
+
+## lint: the SAM template and every state machine definition.
+lint: node-deps
+	@command -v cfn-lint >/dev/null || { echo "cfn-lint is missing: it is preinstalled on the build machines and cannot be installed here" >&2; exit 1; }
+	cfn-lint template.yaml
+	@files=(statemachines/*.asl.json infra/localsfn/testdata/*.asl.json); \
+	args=(); for f in "$${files[@]}"; do [[ -e $$f ]] && args+=(--json-path "$$f"); done; \
+	if (( $${#args[@]} )); then infra/node_modules/.bin/asl-validator "$${args[@]}"; fi
+
+vet:
+	$(GO) vet ./...
+
+## bench: benchmarks that report ratios measured within one run.
+bench:
+	$(GO) test -run='^$$' -bench=. -benchmem ./...

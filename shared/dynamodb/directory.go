@@ -1,0 +1,157 @@
+package dynamodb
+
+import (
+	"context"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	awsdynamodb "github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/leatpos/gateway/shared/money"
+	"github.com/leatpos/gateway/shared/tenancy"
+)
+
+var _ tenancy.Directory = (*Directory)(nil)
+
+// Directory stores tenants and API keys.
+type Directory struct{ table *Table }
+
+// NewDirectory returns the tenant and key store on the table.
+func NewDirectory(t *Table) *Directory { return &Directory{table: t} }
+
+// A tenant lives at its own partition; API keys are found by hash before the
+// tenant is known, so they are the one item kind keyed outside a tenant.
+func tenantKey(id tenancy.TenantID) (pk, sk string) { return "T#" + string(id), "TENANT" }
+func apiKeyKey(h tenancy.KeyHash) (pk, sk string)   { return "APIKEY#" + string(h), "APIKEY" }
+
+type tenantItem struct {
+	PK              string         `dynamodbav:"pk"`
+	SK              string         `dynamodbav:"sk"`
+	ID              string         `dynamodbav:"tenant_id"`
+	Name            string         `dynamodbav:"name"`
+	LeatCredentials string         `dynamodbav:"leat_credentials"`
+	Currency        string         `dynamodbav:"currency"`
+	AttributePrefix string         `dynamodbav:"attribute_prefix"`
+	RewardStrategy  string         `dynamodbav:"reward_strategy"`
+	VoucherStrategy string         `dynamodbav:"voucher_strategy"`
+	Locations       []locationItem `dynamodbav:"locations"`
+}
+
+type locationItem struct {
+	ID       string `dynamodbav:"id"`
+	Name     string `dynamodbav:"name"`
+	ShopUUID string `dynamodbav:"shop_uuid"`
+}
+
+type apiKeyItem struct {
+	PK        string    `dynamodbav:"pk"`
+	SK        string    `dynamodbav:"sk"`
+	Tenant    string    `dynamodbav:"tenant_id"`
+	Name      string    `dynamodbav:"name"`
+	Scopes    []string  `dynamodbav:"scopes"`
+	Locations []string  `dynamodbav:"locations"`
+	Disabled  bool      `dynamodbav:"disabled"`
+	CreatedAt time.Time `dynamodbav:"created_at"`
+}
+
+// CreateTenant stores a new tenant; ErrTenantExists when the id is taken.
+func (d *Directory) CreateTenant(ctx context.Context, t tenancy.Tenant) error {
+	return d.putTenant(ctx, t, "attribute_not_exists(pk)", tenancy.ErrTenantExists)
+}
+
+// UpdateTenant replaces an existing tenant; ErrTenantNotFound when absent.
+func (d *Directory) UpdateTenant(ctx context.Context, t tenancy.Tenant) error {
+	return d.putTenant(ctx, t, "attribute_exists(pk)", tenancy.ErrTenantNotFound)
+}
+
+func (d *Directory) putTenant(ctx context.Context, t tenancy.Tenant, condition string, onConflict error) error {
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	pk, sk := tenantKey(t.ID)
+	item := tenantItem{
+		PK: pk, SK: sk, ID: string(t.ID), Name: t.Name, LeatCredentials: t.LeatCredentials,
+		Currency: string(t.Currency), AttributePrefix: t.AttributePrefix,
+		RewardStrategy: string(t.RewardStrategy), VoucherStrategy: string(t.VoucherStrategy),
+	}
+	for _, l := range t.Locations {
+		item.Locations = append(item.Locations, locationItem{ID: string(l.ID), Name: l.Name, ShopUUID: l.ShopUUID})
+	}
+	av, err := attributevalue.MarshalMap(item)
+	if err != nil {
+		return wrap("marshal tenant", err)
+	}
+	_, err = d.table.api.PutItem(ctx, &awsdynamodb.PutItemInput{
+		TableName: &d.table.name, Item: av, ConditionExpression: aws.String(condition),
+	})
+	if _, failed := conditionFailed(err); failed {
+		return onConflict
+	}
+	if err != nil {
+		return wrap("put tenant", err)
+	}
+	return nil
+}
+
+// Tenant loads a tenant; ErrTenantNotFound when absent.
+func (d *Directory) Tenant(ctx context.Context, id tenancy.TenantID) (tenancy.Tenant, error) {
+	var item tenantItem
+	found, err := get(ctx, d.table, tenantKey, id, &item)
+	if err != nil {
+		return tenancy.Tenant{}, err
+	}
+	if !found {
+		return tenancy.Tenant{}, tenancy.ErrTenantNotFound
+	}
+	t := tenancy.Tenant{
+		ID: tenancy.TenantID(item.ID), Name: item.Name, LeatCredentials: item.LeatCredentials,
+		Currency: money.Currency(item.Currency), AttributePrefix: item.AttributePrefix,
+		RewardStrategy:  tenancy.RewardStrategy(item.RewardStrategy),
+		VoucherStrategy: tenancy.VoucherStrategy(item.VoucherStrategy),
+	}
+	for _, l := range item.Locations {
+		t.Locations = append(t.Locations, tenancy.Location{ID: tenancy.LocationID(l.ID), Name: l.Name, ShopUUID: l.ShopUUID})
+	}
+	return t, nil
+}
+
+// SaveAPIKey stores a key by its hash.
+func (d *Directory) SaveAPIKey(ctx context.Context, k tenancy.APIKey) error {
+	pk, sk := apiKeyKey(k.Hash)
+	item := apiKeyItem{PK: pk, SK: sk, Tenant: string(k.Tenant), Name: k.Name, Disabled: k.Disabled, CreatedAt: k.CreatedAt}
+	for _, s := range k.Scopes {
+		item.Scopes = append(item.Scopes, string(s))
+	}
+	for _, l := range k.Locations {
+		item.Locations = append(item.Locations, string(l))
+	}
+	av, err := attributevalue.MarshalMap(item)
+	if err != nil {
+		return wrap("marshal api key", err)
+	}
+	if _, err := d.table.api.PutItem(ctx, &awsdynamodb.PutItemInput{TableName: &d.table.name, Item: av}); err != nil {
+		return wrap("put api key", err)
+	}
+	return nil
+}
+
+// APIKey loads a key by hash; ErrUnknownKey when absent.
+func (d *Directory) APIKey(ctx context.Context, h tenancy.KeyHash) (tenancy.APIKey, error) {
+	var item apiKeyItem
+	found, err := get(ctx, d.table, apiKeyKey, h, &item)
+	if err != nil {
+		return tenancy.APIKey{}, err
+	}
+	if !found {
+		return tenancy.APIKey{}, tenancy.ErrUnknownKey
+	}
+	k := tenancy.APIKey{Hash: h, Tenant: tenancy.TenantID(item.Tenant), Name: item.Name, Disabled: item.Disabled, CreatedAt: item.CreatedAt}
+	for _, s := range item.Scopes {
+		k.Scopes = append(k.Scopes, tenancy.Scope(s))
+	}
+	for _, l := range item.Locations {
+		k.Locations = append(k.Locations, tenancy.LocationID(l))
+	}
+	return k, nil
+}

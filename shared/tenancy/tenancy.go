@@ -1,0 +1,160 @@
+// Package tenancy is who may call the gateway: tenants (one Leat account each),
+// their locations (tills mapped to Leat shops), and the API keys that resolve
+// to a Principal. Tenant and location always come from the key, never from a
+// request body.
+package tenancy
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/leatpos/gateway/shared/money"
+)
+
+// Errors of the tenancy domain.
+var (
+	ErrUnknownKey       = errors.New("tenancy: unknown API key")
+	ErrKeyDisabled      = errors.New("tenancy: API key disabled")
+	ErrTenantNotFound   = errors.New("tenancy: tenant not found")
+	ErrTenantExists     = errors.New("tenancy: tenant already exists")
+	ErrScopeMissing     = errors.New("tenancy: the API key lacks the scope")
+	ErrLocationMissing  = errors.New("tenancy: the API key is not bound to that location")
+	ErrLocationRequired = errors.New("tenancy: the API key serves several locations; name one")
+	ErrInvalid          = errors.New("tenancy: invalid")
+)
+
+// Scope is what a key may do.
+type Scope string
+
+// The scopes: POS tills, franchise back offices, and operators.
+const (
+	ScopePOS     Scope = "pos"
+	ScopeBackend Scope = "backend"
+	ScopeOps     Scope = "ops"
+)
+
+// ParseScope validates a scope name.
+func ParseScope(s string) (Scope, error) {
+	switch sc := Scope(s); sc {
+	case ScopePOS, ScopeBackend, ScopeOps:
+		return sc, nil
+	}
+	return "", fmt.Errorf("%w: scope %q", ErrInvalid, s)
+}
+
+// TenantID names a tenant in keys and logs.
+type TenantID string
+
+// LocationID names a location within a tenant.
+type LocationID string
+
+var slug = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,62}$`)
+
+// ParseTenantID validates a tenant id (lower-case slug).
+func ParseTenantID(s string) (TenantID, error) {
+	if !slug.MatchString(s) {
+		return "", fmt.Errorf("%w: tenant id %q must be a lower-case slug", ErrInvalid, s)
+	}
+	return TenantID(s), nil
+}
+
+// ParseLocationID validates a location id (lower-case slug).
+func ParseLocationID(s string) (LocationID, error) {
+	if !slug.MatchString(s) {
+		return "", fmt.Errorf("%w: location id %q must be a lower-case slug", ErrInvalid, s)
+	}
+	return LocationID(s), nil
+}
+
+// RewardStrategy is how a reward is redeemed around payment (see the POS guide).
+type RewardStrategy string
+
+// VoucherStrategy is how a voucher is redeemed around payment.
+type VoucherStrategy string
+
+// The redeem strategies a tenant can default to.
+const (
+	RewardRedeemReverse    RewardStrategy  = "redeem_reverse"
+	RewardPreRedeemCollect RewardStrategy  = "pre_redeem_collect"
+	VoucherLockRedeem      VoucherStrategy = "lock_redeem"
+	VoucherRedeemReverse   VoucherStrategy = "redeem_reverse"
+)
+
+// Location is a till or store, mapped to the Leat shop its transactions belong to.
+type Location struct {
+	ID       LocationID
+	Name     string
+	ShopUUID string
+}
+
+// Tenant is one merchant with one Leat account.
+type Tenant struct {
+	ID   TenantID
+	Name string
+	// LeatCredentials references where the Leat token lives (a secret name),
+	// never the token itself.
+	LeatCredentials string
+	Currency        money.Currency
+	// AttributePrefix is the prefix of the custom attributes that carry
+	// discount instructions on rewards and promotions (e.g. "pos_").
+	AttributePrefix string
+	RewardStrategy  RewardStrategy
+	VoucherStrategy VoucherStrategy
+	Locations       []Location
+}
+
+// Validate checks a tenant before it is stored.
+func (t Tenant) Validate() error {
+	var problems []string
+	if _, err := ParseTenantID(string(t.ID)); err != nil {
+		problems = append(problems, err.Error())
+	}
+	if strings.TrimSpace(t.LeatCredentials) == "" {
+		problems = append(problems, "a Leat credentials reference is required")
+	}
+	if _, err := money.ParseCurrency(string(t.Currency)); err != nil {
+		problems = append(problems, err.Error())
+	}
+	switch t.RewardStrategy {
+	case RewardRedeemReverse, RewardPreRedeemCollect:
+	default:
+		problems = append(problems, fmt.Sprintf("unknown reward strategy %q", t.RewardStrategy))
+	}
+	switch t.VoucherStrategy {
+	case VoucherLockRedeem, VoucherRedeemReverse:
+	default:
+		problems = append(problems, fmt.Sprintf("unknown voucher strategy %q", t.VoucherStrategy))
+	}
+	if len(t.Locations) == 0 {
+		problems = append(problems, "at least one location is required")
+	}
+	seen := map[LocationID]bool{}
+	for _, l := range t.Locations {
+		if _, err := ParseLocationID(string(l.ID)); err != nil {
+			problems = append(problems, err.Error())
+		}
+		if seen[l.ID] {
+			problems = append(problems, fmt.Sprintf("location %q listed twice", l.ID))
+		}
+		seen[l.ID] = true
+		if strings.TrimSpace(l.ShopUUID) == "" {
+			problems = append(problems, fmt.Sprintf("location %q needs a Leat shop uuid", l.ID))
+		}
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%w: %s", ErrInvalid, strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// Location finds one of the tenant's locations.
+func (t Tenant) Location(id LocationID) (Location, bool) {
+	i := slices.IndexFunc(t.Locations, func(l Location) bool { return l.ID == id })
+	if i < 0 {
+		return Location{}, false
+	}
+	return t.Locations[i], true
+}
