@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	awsdynamodb "github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
@@ -78,20 +77,11 @@ func (d *Directory) putTenant(ctx context.Context, t tenancy.Tenant, condition s
 	for _, l := range t.Locations {
 		item.Locations = append(item.Locations, locationItem{ID: string(l.ID), Name: l.Name, ShopUUID: l.ShopUUID})
 	}
-	av, err := attributevalue.MarshalMap(item)
-	if err != nil {
-		return wrap("marshal tenant", err)
-	}
-	_, err = d.table.api.PutItem(ctx, &awsdynamodb.PutItemInput{
-		TableName: &d.table.name, Item: av, ConditionExpression: aws.String(condition),
-	})
+	err := d.table.put(ctx, item, condition, nil)
 	if _, failed := conditionFailed(err); failed {
 		return onConflict
 	}
-	if err != nil {
-		return wrap("put tenant", err)
-	}
-	return nil
+	return err
 }
 
 // Tenant loads a tenant; ErrTenantNotFound when absent.

@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	awsdynamodb "github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -61,22 +60,12 @@ func (i idempotencyItem) record(tenant tenancy.TenantID, k idempotency.Key) idem
 // hours, so an expired record counts as absent, and so does an in-progress
 // record whose lease ran out (its invocation died).
 func (s *IdempotencyStore) Claim(ctx context.Context, r idempotency.Record, now time.Time) (idempotency.Record, bool, error) {
-	av, err := attributevalue.MarshalMap(toIdempotencyItem(r))
-	if err != nil {
-		return idempotency.Record{}, false, wrap("marshal idempotency record", err)
-	}
-	_, err = s.table.api.PutItem(ctx, &awsdynamodb.PutItemInput{
-		TableName: &s.table.name,
-		Item:      av,
-		ConditionExpression: aws.String("attribute_not_exists(pk) OR expires_at < :now OR " +
-			"(#state = :in_progress AND locked_until < :now)"),
-		ExpressionAttributeNames: map[string]string{"#state": "state"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{
+	err := s.table.put(ctx, toIdempotencyItem(r),
+		"attribute_not_exists(pk) OR expires_at < :now OR (#state = :in_progress AND locked_until < :now)",
+		map[string]types.AttributeValue{
 			":now":         &types.AttributeValueMemberN{Value: strconv.FormatInt(now.Unix(), 10)},
 			":in_progress": &types.AttributeValueMemberS{Value: string(idempotency.StateInProgress)},
-		},
-		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
-	})
+		})
 	if old, failed := conditionFailed(err); failed {
 		var item idempotencyItem
 		if err := attributevalue.UnmarshalMap(old, &item); err != nil {
@@ -91,9 +80,8 @@ func (s *IdempotencyStore) Claim(ctx context.Context, r idempotency.Record, now 
 }
 
 // ownClaim matches the record only while it is still this request's claim.
-func ownClaim(r idempotency.Record) (string, map[string]string, map[string]types.AttributeValue) {
+func ownClaim(r idempotency.Record) (string, map[string]types.AttributeValue) {
 	return "#state = :in_progress AND fingerprint = :fp AND locked_until = :locked_until",
-		map[string]string{"#state": "state"},
 		map[string]types.AttributeValue{
 			":in_progress":  &types.AttributeValueMemberS{Value: string(idempotency.StateInProgress)},
 			":fp":           &types.AttributeValueMemberS{Value: string(r.Fingerprint)},
@@ -103,31 +91,21 @@ func ownClaim(r idempotency.Record) (string, map[string]string, map[string]types
 
 // Complete stores the final answer of a claimed record.
 func (s *IdempotencyStore) Complete(ctx context.Context, r idempotency.Record) error {
-	av, err := attributevalue.MarshalMap(toIdempotencyItem(r))
-	if err != nil {
-		return wrap("marshal idempotency record", err)
-	}
-	cond, names, values := ownClaim(r)
-	_, err = s.table.api.PutItem(ctx, &awsdynamodb.PutItemInput{
-		TableName: &s.table.name, Item: av,
-		ConditionExpression: &cond, ExpressionAttributeNames: names, ExpressionAttributeValues: values,
-	})
+	cond, values := ownClaim(r)
+	err := s.table.put(ctx, toIdempotencyItem(r), cond, values)
 	if _, failed := conditionFailed(err); failed {
 		return idempotency.ErrLostClaim
 	}
-	if err != nil {
-		return wrap("complete idempotency record", err)
-	}
-	return nil
+	return err
 }
 
 // Release deletes a claimed record that is still in progress.
 func (s *IdempotencyStore) Release(ctx context.Context, r idempotency.Record) error {
 	pk, sk := idempotencyKey(r.Tenant, r.Key)
-	cond, names, values := ownClaim(r)
+	cond, values := ownClaim(r)
 	_, err := s.table.api.DeleteItem(ctx, &awsdynamodb.DeleteItemInput{
-		TableName: &s.table.name, Key: key(pk, sk),
-		ConditionExpression: &cond, ExpressionAttributeNames: names, ExpressionAttributeValues: values,
+		TableName: &s.table.name, Key: key(pk, sk), ConditionExpression: &cond,
+		ExpressionAttributeNames: map[string]string{"#state": "state"}, ExpressionAttributeValues: values,
 	})
 	if _, failed := conditionFailed(err); failed {
 		return idempotency.ErrLostClaim

@@ -93,3 +93,29 @@ func get[ID any](ctx context.Context, t *Table, keyOf func(ID) (string, string),
 	}
 	return true, nil
 }
+
+// put writes an item under a condition ("#state" may stand for the reserved
+// word state). When the condition fails, the returned error carries the old
+// item (see conditionFailed), so callers can report what they collided with.
+func (t *Table) put(ctx context.Context, item any, condition string, values map[string]types.AttributeValue) error {
+	av, err := attributevalue.MarshalMap(item)
+	if err != nil {
+		return wrap("marshal", err)
+	}
+	in := &awsdynamodb.PutItemInput{
+		TableName: &t.name, Item: av, ConditionExpression: aws.String(condition),
+		ExpressionAttributeValues:           values,
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
+	}
+	if strings.Contains(condition, "#state") {
+		in.ExpressionAttributeNames = map[string]string{"#state": "state"}
+	}
+	_, err = t.api.PutItem(ctx, in)
+	if _, failed := conditionFailed(err); failed {
+		return err
+	}
+	if err != nil {
+		return wrap("put", err)
+	}
+	return nil
+}
