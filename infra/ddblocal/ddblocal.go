@@ -27,6 +27,7 @@ const EndpointEnv = "DYNAMODB_ENDPOINT"
 type Server struct {
 	Endpoint string
 	cmd      *exec.Cmd
+	workDir  string
 	exited   chan error
 }
 
@@ -53,12 +54,19 @@ func Start(ctx context.Context, logs io.Writer) (*Server, error) {
 		"-jar", filepath.Join(dir, "DynamoDBLocal.jar"),
 		"-inMemory", "-sharedDb", "-port", strconv.Itoa(port))
 	cmd.Stdout, cmd.Stderr = logs, logs
+	// It writes a metadata file into its working directory even in memory mode.
+	workDir, err := os.MkdirTemp("", "dynamodb-local-")
+	if err != nil {
+		return nil, err
+	}
+	cmd.Dir = workDir
 	// Its own process group, so an interrupted parent can still reap the JVM.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
+		os.RemoveAll(workDir)
 		return nil, fmt.Errorf("ddblocal: start: %w", err)
 	}
-	s := &Server{Endpoint: fmt.Sprintf("http://127.0.0.1:%d", port), cmd: cmd, exited: make(chan error, 1)}
+	s := &Server{Endpoint: fmt.Sprintf("http://127.0.0.1:%d", port), cmd: cmd, workDir: workDir, exited: make(chan error, 1)}
 	go func() { s.exited <- cmd.Wait() }()
 	if err := s.waitReady(ctx); err != nil {
 		_ = s.Stop()
@@ -76,7 +84,7 @@ func (s *Server) Stop() error {
 		_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
 		<-s.exited
 	}
-	return nil
+	return os.RemoveAll(s.workDir)
 }
 
 func (s *Server) waitReady(ctx context.Context) error {
