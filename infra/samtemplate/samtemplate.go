@@ -56,10 +56,12 @@ func scalarOrJoined(n *yaml.Node) string {
 
 // Template is the parsed template.
 type Template struct {
-	Functions     []Function
-	StateMachines []StateMachine
-	Tables        []Table
-	HTTPAPIs      []HTTPAPI
+	// FunctionTimeout is Globals.Function.Timeout, in seconds.
+	FunctionTimeout int
+	Functions       []Function
+	StateMachines   []StateMachine
+	Tables          []Table
+	HTTPAPIs        []HTTPAPI
 }
 
 // Function is an AWS::Serverless::Function.
@@ -122,6 +124,11 @@ type GlobalIndex struct {
 }
 
 type document struct {
+	Globals struct {
+		Function struct {
+			Timeout int `yaml:"Timeout"`
+		} `yaml:"Function"`
+	} `yaml:"Globals"`
 	Resources map[string]struct {
 		Type       string    `yaml:"Type"`
 		Properties yaml.Node `yaml:"Properties"`
@@ -193,7 +200,7 @@ func Parse(raw []byte) (*Template, error) {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
-	t := &Template{}
+	t := &Template{FunctionTimeout: doc.Globals.Function.Timeout}
 	for _, id := range ids {
 		r := doc.Resources[id]
 		var err error

@@ -1,0 +1,249 @@
+// Package localstack runs the whole gateway on localhost with no AWS account:
+// DynamoDB Local with the template's table, the Leat sandbox (or a real Leat
+// account), the emulated API Gateway in front of the functions' own handlers,
+// and a demo tenant with one API key per scope.
+package localstack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/leatpos/gateway/infra/apigw"
+	"github.com/leatpos/gateway/infra/ddblocal"
+	"github.com/leatpos/gateway/infra/leatsandbox"
+	"github.com/leatpos/gateway/infra/repo"
+	"github.com/leatpos/gateway/infra/samtemplate"
+	"github.com/leatpos/gateway/shared/app"
+	"github.com/leatpos/gateway/shared/dynamodb"
+	"github.com/leatpos/gateway/shared/leat"
+	"github.com/leatpos/gateway/shared/tenancy"
+)
+
+// Options choose what the stack starts and what it reuses.
+type Options struct {
+	// GatewayAddr is where the API listens; empty picks a free loopback port.
+	GatewayAddr string
+	// SandboxAddr is where the Leat sandbox listens; empty picks a free port.
+	SandboxAddr string
+	// DynamoDBEndpoint reuses a running DynamoDB Local; empty starts one.
+	DynamoDBEndpoint string
+	// TableName defaults to "leat-pos-gateway-local".
+	TableName string
+	// LeatAPIURL and LeatAPIToken point the stack at a real Leat account
+	// instead of the sandbox.
+	LeatAPIURL, LeatAPIToken string
+	Logger                   *slog.Logger
+}
+
+// Stack is a running local gateway.
+type Stack struct {
+	GatewayURL    string
+	POSKey        string
+	BackofficeKey string
+	OpsKey        string
+	LeatAPIURL    string
+	LeatAPIToken  string
+	// Sandbox is the Leat sandbox, nil when the stack talks to a real Leat.
+	Sandbox *leatsandbox.Sandbox
+	// Tenant is the demo tenant the keys belong to.
+	Tenant tenancy.Tenant
+
+	stops []func() error
+}
+
+// DemoTenant is the tenant the local stack creates.
+const DemoTenant tenancy.TenantID = "demo"
+
+// Start brings the stack up; Close takes it down again.
+func Start(ctx context.Context, opts Options) (s *Stack, err error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if opts.TableName == "" {
+		opts.TableName = "leat-pos-gateway-local"
+	}
+	s = &Stack{}
+	defer func() {
+		if err != nil {
+			_ = s.Close()
+		}
+	}()
+	templateFile, err := repo.Path("template.yaml")
+	if err != nil {
+		return nil, err
+	}
+	tmpl, err := samtemplate.Load(templateFile)
+	if err != nil {
+		return nil, err
+	}
+	endpoint, err := s.dynamoDB(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.leat(opts); err != nil {
+		return nil, err
+	}
+	awsCfg := aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("local", "local", "")}
+	client := dynamodb.NewClient(awsCfg, endpoint)
+	if err := ddblocal.CreateTable(ctx, client, opts.TableName, tmpl.Tables[0]); err != nil {
+		return nil, err
+	}
+	cfg := app.Config{TableName: opts.TableName, DynamoDBEndpoint: endpoint, LogLevel: slog.LevelInfo, LeatAttemptTimeout: 4 * time.Second}
+	accounts := leat.SchemeResolver{"env": leat.EnvAccounts(s.leatEnv)}
+	deps, err := app.NewDeps(cfg, awsCfg, accounts, opts.Logger)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.provision(ctx, deps.Directory); err != nil {
+		return nil, err
+	}
+	handlers := map[string]any{}
+	for _, fn := range app.Functions() {
+		handlers[fn.Name] = fn.Handler(deps)
+	}
+	gateway, err := apigw.New(tmpl, handlers, opts.Logger)
+	if err != nil {
+		return nil, err
+	}
+	if s.GatewayURL, err = s.serve(opts.GatewayAddr, gateway); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Stack) dynamoDB(ctx context.Context, opts Options) (string, error) {
+	if opts.DynamoDBEndpoint != "" {
+		return opts.DynamoDBEndpoint, nil
+	}
+	db, err := ddblocal.Start(ctx, nil)
+	if err != nil {
+		return "", err
+	}
+	s.stops = append(s.stops, db.Stop)
+	return db.Endpoint, nil
+}
+
+func (s *Stack) leat(opts Options) error {
+	if opts.LeatAPIURL != "" || opts.LeatAPIToken != "" {
+		if opts.LeatAPIURL == "" || opts.LeatAPIToken == "" {
+			return errors.New("localstack: a real Leat needs both LEAT_API_URL and LEAT_API_TOKEN")
+		}
+		s.LeatAPIURL, s.LeatAPIToken = opts.LeatAPIURL, opts.LeatAPIToken
+		return nil
+	}
+	sandbox, err := leatsandbox.New(leatsandbox.Options{Logger: opts.Logger.With("component", "leat-sandbox")})
+	if err != nil {
+		return err
+	}
+	url, err := s.serve(opts.SandboxAddr, sandbox)
+	if err != nil {
+		return err
+	}
+	s.Sandbox, s.LeatAPIURL, s.LeatAPIToken = sandbox, url, sandbox.Token()
+	return nil
+}
+
+// leatEnv serves the demo tenant's "env:LEAT" credentials reference.
+func (s *Stack) leatEnv(name string) string {
+	switch name {
+	case "LEAT_API_URL":
+		return s.LeatAPIURL
+	case "LEAT_API_TOKEN":
+		return s.LeatAPIToken
+	}
+	return ""
+}
+
+// provision creates the demo tenant with one location per Leat shop and a
+// key per scope. Keys are new on every start, and only their hashes are stored.
+func (s *Stack) provision(ctx context.Context, dir tenancy.Directory) error {
+	client, err := leat.New(leat.Config{BaseURL: s.LeatAPIURL, Credentials: leat.PersonalAccessToken(s.LeatAPIToken)})
+	if err != nil {
+		return err
+	}
+	shops, err := client.ListShops(ctx)
+	if err != nil {
+		return fmt.Errorf("localstack: list the Leat account's shops: %w", err)
+	}
+	if len(shops) == 0 {
+		return errors.New("localstack: the Leat account has no shops")
+	}
+	t := tenancy.Tenant{
+		ID: DemoTenant, Name: "Demo tenant", LeatCredentials: "env:LEAT", Currency: "EUR", AttributePrefix: "pos_",
+		RewardStrategy: tenancy.RewardRedeemReverse, VoucherStrategy: tenancy.VoucherLockRedeem,
+	}
+	for i, shop := range shops {
+		t.Locations = append(t.Locations, tenancy.Location{ID: tenancy.LocationID(fmt.Sprintf("shop-%d", i+1)), Name: shop.Name, ShopUUID: shop.UUID})
+	}
+	if err := dir.CreateTenant(ctx, t); errors.Is(err, tenancy.ErrTenantExists) {
+		err = dir.UpdateTenant(ctx, t)
+	} else if err != nil {
+		return err
+	}
+	s.Tenant = t
+	keys := []struct {
+		into      *string
+		name      string
+		scope     tenancy.Scope
+		locations []tenancy.LocationID
+	}{
+		{&s.POSKey, "demo till", tenancy.ScopePOS, []tenancy.LocationID{t.Locations[0].ID}},
+		{&s.BackofficeKey, "demo back office", tenancy.ScopeBackend, nil},
+		{&s.OpsKey, "demo operator", tenancy.ScopeOps, nil},
+	}
+	for _, k := range keys {
+		raw, key, err := tenancy.IssueAPIKey(t, k.name, []tenancy.Scope{k.scope}, k.locations, time.Now())
+		if err != nil {
+			return err
+		}
+		if err := dir.SaveAPIKey(ctx, key); err != nil {
+			return err
+		}
+		*k.into = raw
+	}
+	return nil
+}
+
+// serve listens on addr (a free loopback port when empty) and returns the base URL.
+func (s *Stack) serve(addr string, h http.Handler) (string, error) {
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(l) }()
+	s.stops = append(s.stops, func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		return srv.Shutdown(ctx)
+	})
+	return "http://" + l.Addr().String(), nil
+}
+
+// PrintEnv writes the variables scripts read, one per line.
+func (s *Stack) PrintEnv(w io.Writer) {
+	fmt.Fprintf(w, "GATEWAY_URL=%s\nPOS_API_KEY=%s\nBACKOFFICE_API_KEY=%s\nOPS_API_KEY=%s\nLEAT_API_URL=%s\nLEAT_API_TOKEN=%s\n",
+		s.GatewayURL, s.POSKey, s.BackofficeKey, s.OpsKey, s.LeatAPIURL, s.LeatAPIToken)
+}
+
+// Close stops everything Start started, newest first.
+func (s *Stack) Close() error {
+	var errs []error
+	for i := len(s.stops) - 1; i >= 0; i-- {
+		errs = append(errs, s.stops[i]())
+	}
+	s.stops = nil
+	return errors.Join(errs...)
+}

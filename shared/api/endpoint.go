@@ -1,0 +1,253 @@
+package api
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambdacontext"
+
+	"github.com/leatpos/gateway/shared/idempotency"
+	"github.com/leatpos/gateway/shared/logging"
+	"github.com/leatpos/gateway/shared/tenancy"
+)
+
+// Headers of the API.
+const (
+	HeaderIdempotencyKey = "Idempotency-Key"
+	HeaderLocation       = "Location-Id"
+	HeaderRequestID      = "X-Request-Id"
+	HeaderReplayed       = "Idempotent-Replayed"
+)
+
+// Request is what a handler reads: the caller and the translated event.
+type Request struct {
+	Principal tenancy.Principal
+	// Location is the Location-Id header, empty when the key's only location applies.
+	Location    tenancy.LocationID
+	pathParams  map[string]string
+	query       map[string]string
+	body        []byte
+	contentType string
+}
+
+// Decode reads the JSON body into a command struct and validates it.
+func (r Request) Decode(dst any) error { return decodeJSON(r.body, r.contentType, dst) }
+
+// PathParam returns a path parameter of the route.
+func (r Request) PathParam(name string) string { return r.pathParams[name] }
+
+// Query returns a query string parameter.
+func (r Request) Query(name string) string { return r.query[name] }
+
+// Response is a handler's successful answer.
+type Response struct {
+	Status int
+	Body   any
+	// Location, for 201 answers, is the created resource's URL path.
+	Location string
+}
+
+// OK answers 200 with a JSON body.
+func OK(body any) Response { return Response{Status: http.StatusOK, Body: body} }
+
+// Created answers 201 with a JSON body and the new resource's path.
+func Created(body any, location string) Response {
+	return Response{Status: http.StatusCreated, Body: body, Location: location}
+}
+
+// Handler is a route's translation: request → command → one call → response.
+type Handler func(ctx context.Context, r Request) (Response, error)
+
+// Route is one API route: who may call it and what answers it.
+type Route struct {
+	Scope tenancy.Scope
+	// Idempotent routes (every POST) require an Idempotency-Key.
+	Idempotent bool
+	Handle     Handler
+}
+
+// Deps are what every API function shares.
+type Deps struct {
+	Logger *slog.Logger
+	Guard  *idempotency.Guard
+}
+
+// LambdaFunc is an API Gateway HTTP API (payload 2.0) function.
+type LambdaFunc func(context.Context, events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error)
+
+// Lambda turns a route into the function API Gateway invokes. Every answer,
+// errors included, is built here, so all routes behave alike.
+func (rt Route) Lambda(d Deps) LambdaFunc {
+	return func(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+		start := time.Now()
+		requestID := requestIDOf(ctx, ev)
+		log := d.Logger.With(logging.RequestID, requestID, "route", ev.RouteKey)
+		ctx = logging.Into(ctx, log)
+
+		resp, replayed, principal, err := rt.serve(ctx, d, ev, requestID)
+		if err != nil {
+			resp = problemResponse(ctx, err, requestID, ev.RawPath)
+		}
+		out := events.APIGatewayV2HTTPResponse{
+			StatusCode: resp.Status,
+			Headers:    map[string]string{"Content-Type": resp.ContentType, HeaderRequestID: requestID},
+			Body:       string(resp.Body),
+		}
+		if resp.Location != "" {
+			out.Headers["Location"] = resp.Location
+		}
+		if replayed {
+			out.Headers[HeaderReplayed] = "true"
+		}
+		if retry := retryAfter(resp); retry > 0 {
+			out.Headers["Retry-After"] = strconv.Itoa(retry)
+		}
+		logging.From(ctx).Info("request", "method", ev.RequestContext.HTTP.Method, "status", resp.Status,
+			logging.Tenant, string(principal.Tenant), "key", principal.KeyName, "replayed", replayed,
+			"duration_ms", time.Since(start).Milliseconds())
+		return out, nil
+	}
+}
+
+func (rt Route) serve(ctx context.Context, d Deps, ev events.APIGatewayV2HTTPRequest, requestID string) (idempotency.Response, bool, tenancy.Principal, error) {
+	principal, err := principalFrom(ev.RequestContext)
+	if err != nil {
+		return idempotency.Response{}, false, principal, err
+	}
+	if err := principal.Require(rt.Scope); err != nil {
+		return idempotency.Response{}, false, principal, err
+	}
+	req, err := requestOf(ev, principal)
+	if err != nil {
+		return idempotency.Response{}, false, principal, err
+	}
+	if !rt.Idempotent {
+		resp, err := rt.answer(ctx, req)
+		return resp, false, principal, err
+	}
+	key, err := idempotencyKeyOf(ev)
+	if err != nil {
+		return idempotency.Response{}, false, principal, err
+	}
+	fp := idempotency.FingerprintOf(ev.RequestContext.HTTP.Method, ev.RawPath+"?"+ev.RawQueryString+"#"+string(req.Location), req.body)
+	resp, replayed, err := d.Guard.Run(ctx, principal.Tenant, key, fp, func(ctx context.Context) (idempotency.Response, error) {
+		resp, err := rt.answer(ctx, req)
+		if err != nil && final(err) {
+			// A refusal by the domain is this request's answer: keep it for replays.
+			return problemResponse(ctx, err, requestID, ev.RawPath), nil
+		}
+		return resp, err
+	})
+	return resp, replayed, principal, err
+}
+
+// final tells an answer worth replaying (a domain refusal) from a failure the
+// client may retry with the same key: invalid input it can fix, or a server-side
+// or upstream failure.
+func final(err error) bool {
+	var invalid *ValidationError
+	if errors.As(err, &invalid) {
+		return false
+	}
+	return problemFor(err).Status < 500
+}
+
+func (rt Route) answer(ctx context.Context, req Request) (idempotency.Response, error) {
+	resp, err := rt.Handle(ctx, req)
+	if err != nil {
+		return idempotency.Response{}, err
+	}
+	body, err := json.Marshal(resp.Body)
+	if err != nil {
+		return idempotency.Response{}, err
+	}
+	return idempotency.Response{Status: resp.Status, ContentType: "application/json", Location: resp.Location, Body: body}, nil
+}
+
+func requestOf(ev events.APIGatewayV2HTTPRequest, p tenancy.Principal) (Request, error) {
+	body := []byte(ev.Body)
+	if ev.IsBase64Encoded {
+		decoded, err := base64.StdEncoding.DecodeString(ev.Body)
+		if err != nil {
+			return Request{}, &ValidationError{Detail: "the body is not valid base64", malformed: true}
+		}
+		body = decoded
+	}
+	req := Request{
+		Principal: p, pathParams: ev.PathParameters, query: ev.QueryStringParameters,
+		body: body, contentType: header(ev.Headers, "Content-Type"),
+	}
+	if raw := header(ev.Headers, HeaderLocation); raw != "" {
+		location, err := tenancy.ParseLocationID(raw)
+		if err != nil {
+			return Request{}, Invalid(HeaderLocation, "format", "must be a location id (lower-case letters, digits and '-')")
+		}
+		req.Location = location
+	}
+	return req, nil
+}
+
+func idempotencyKeyOf(ev events.APIGatewayV2HTTPRequest) (idempotency.Key, error) {
+	raw := header(ev.Headers, HeaderIdempotencyKey)
+	if raw == "" {
+		return "", &ValidationError{Fields: []FieldError{{
+			Field: HeaderIdempotencyKey, Code: "required",
+			Message: "is required on every POST: a unique value per operation, reused only to retry it",
+		}}}
+	}
+	key, err := idempotency.ParseKey(raw)
+	if err != nil {
+		return "", Invalid(HeaderIdempotencyKey, "format", "must be 1 to 255 printable ASCII characters without spaces")
+	}
+	return key, nil
+}
+
+func requestIDOf(ctx context.Context, ev events.APIGatewayV2HTTPRequest) string {
+	if ev.RequestContext.RequestID != "" {
+		return ev.RequestContext.RequestID
+	}
+	if lc, ok := lambdacontext.FromContext(ctx); ok {
+		return lc.AwsRequestID
+	}
+	return ""
+}
+
+// retryAfter reads the Retry-After a stored problem carries.
+func retryAfter(resp idempotency.Response) int {
+	if resp.ContentType != ProblemContentType {
+		return 0
+	}
+	var p Problem
+	if json.Unmarshal(resp.Body, &p) != nil {
+		return 0
+	}
+	return p.RetryAfter
+}
+
+// problemResponse answers an error as problem+json and logs why.
+func problemResponse(ctx context.Context, err error, requestID, instance string) idempotency.Response {
+	p := problemFor(err)
+	p.RequestID, p.Instance = requestID, instance
+	level := slog.LevelInfo
+	if p.Status >= 500 {
+		level = slog.LevelError
+	}
+	logging.From(ctx).Log(ctx, level, "request failed", "code", p.Code, "status", p.Status, "error", err.Error())
+	return idempotency.Response{Status: p.Status, ContentType: ProblemContentType, Body: p.body()}
+}
+
+func errorsIsAny(err error, targets ...error) bool {
+	for _, t := range targets {
+		if errors.Is(err, t) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,81 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/leatpos/gateway/shared/idempotency"
+	"github.com/leatpos/gateway/shared/loyalty"
+	"github.com/leatpos/gateway/shared/tenancy"
+)
+
+// knownErrors maps domain errors to answers. It is the one place where errors
+// become HTTP: handlers return errors and never pick a status themselves.
+var knownErrors = []struct {
+	err    error
+	status int
+	code   string
+	title  string
+}{
+	{tenancy.ErrUnknownKey, http.StatusUnauthorized, CodeUnauthorized, "Missing or unknown API key"},
+	{tenancy.ErrKeyDisabled, http.StatusUnauthorized, CodeUnauthorized, "Missing or unknown API key"},
+	{tenancy.ErrScopeMissing, http.StatusForbidden, CodeForbidden, "The API key may not call this route"},
+	{tenancy.ErrLocationMissing, http.StatusForbidden, CodeForbidden, "The API key is not bound to that location"},
+	{tenancy.ErrLocationRequired, http.StatusBadRequest, CodeLocationRequired, "Name the location in the Location-Id header"},
+	{idempotency.ErrInvalidKey, http.StatusBadRequest, CodeValidationFailed, "Invalid Idempotency-Key"},
+	{idempotency.ErrKeyReused, http.StatusUnprocessableEntity, CodeIdempotencyKeyReused, "Idempotency-Key already used for a different request"},
+	{loyalty.ErrCustomerNotFound, http.StatusNotFound, CodeCustomerNotFound, "Customer not found"},
+	{loyalty.ErrIdentifierNotFound, http.StatusNotFound, CodeIdentifierNotFound, "Card or QR code not found"},
+	{loyalty.ErrIdentifierInactive, http.StatusConflict, CodeIdentifierInactive, "Card or QR code is inactive"},
+	{loyalty.ErrIdentifierNotLinked, http.StatusConflict, CodeIdentifierNotLinked, "Card or QR code is not linked to a customer"},
+	{loyalty.ErrVoucherNotFound, http.StatusNotFound, CodeVoucherNotFound, "Voucher not found"},
+	{loyalty.ErrGiftcardNotFound, http.StatusNotFound, CodeGiftcardNotFound, "Giftcard not found"},
+	{loyalty.ErrShopNotFound, http.StatusBadGateway, CodeLeatMisconfigured, "The location's Leat shop does not exist"},
+	{loyalty.ErrInvalid, http.StatusUnprocessableEntity, CodeLeatRejected, "Leat refused the request"},
+	{loyalty.ErrPlatformCredentials, http.StatusBadGateway, CodeLeatMisconfigured, "Leat refused the tenant's credentials"},
+	{loyalty.ErrPlatformRejected, http.StatusBadGateway, CodeLeatRejected, "Leat refused the request"},
+	{loyalty.ErrPlatformUnavailable, http.StatusServiceUnavailable, CodeLeatUnavailable, "Leat is unavailable; try again shortly"},
+}
+
+// problemFor turns any error a handler returns into the problem to answer.
+func problemFor(err error) Problem {
+	var invalid *ValidationError
+	if errors.As(err, &invalid) {
+		p := newProblem(invalid.status(), invalid.code(), "The request is invalid", invalid.Detail)
+		p.Errors = invalid.Fields
+		return p
+	}
+	var busy *idempotency.InProgressError
+	if errors.As(err, &busy) {
+		p := newProblem(http.StatusConflict, CodeRequestInProgress, "A request with this Idempotency-Key is still in progress", "")
+		p.RetryAfter = seconds(busy.RetryAfter)
+		return p
+	}
+	for _, k := range knownErrors {
+		if errors.Is(err, k.err) {
+			p := newProblem(k.status, k.code, k.title, detailOf(err, k.err))
+			var unavailable *loyalty.UnavailableError
+			if errors.As(err, &unavailable) {
+				p.RetryAfter = max(seconds(unavailable.RetryAfter), 1)
+			}
+			return p
+		}
+	}
+	return newProblem(http.StatusInternalServerError, CodeInternal, "Internal error", "")
+}
+
+// detailOf shows what the error says beyond its sentinel, except for
+// upstream failures, whose text may describe Leat's internals.
+func detailOf(err, sentinel error) string {
+	if errors.Is(err, loyalty.ErrPlatformUnavailable) || errors.Is(err, loyalty.ErrPlatformCredentials) {
+		return ""
+	}
+	detail, _ := strings.CutPrefix(err.Error(), sentinel.Error())
+	return strings.TrimPrefix(detail, ": ")
+}
+
+func seconds(d time.Duration) int {
+	return int((d + time.Second - 1) / time.Second)
+}

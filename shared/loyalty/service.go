@@ -1,0 +1,351 @@
+package loyalty
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/leatpos/gateway/shared/money"
+	"github.com/leatpos/gateway/shared/tenancy"
+)
+
+// Platforms gives each tenant's Leat account.
+type Platforms interface {
+	For(ctx context.Context, t tenancy.Tenant) (Platform, error)
+}
+
+// Service runs the read-only customer flows at the till.
+type Service struct {
+	directory tenancy.Directory
+	platforms Platforms
+	now       func() time.Time
+}
+
+// NewService builds the service.
+func NewService(directory tenancy.Directory, platforms Platforms, now func() time.Time) *Service {
+	return &Service{directory: directory, platforms: platforms, now: now}
+}
+
+// account is what one request acts on: the caller's tenant, the location it
+// acts for, and that tenant's Leat account.
+type account struct {
+	tenant   tenancy.Tenant
+	location tenancy.Location
+	platform Platform
+}
+
+func (s *Service) account(ctx context.Context, p tenancy.Principal, requested tenancy.LocationID) (account, error) {
+	locationID, err := p.Location(requested)
+	if err != nil {
+		return account{}, err
+	}
+	t, err := s.directory.Tenant(ctx, p.Tenant)
+	if err != nil {
+		return account{}, err
+	}
+	location, ok := t.Location(locationID)
+	if !ok {
+		return account{}, fmt.Errorf("%w: %q", tenancy.ErrLocationMissing, locationID)
+	}
+	platform, err := s.platforms.For(ctx, t)
+	if err != nil {
+		return account{}, err
+	}
+	return account{tenant: t, location: location, platform: platform}, nil
+}
+
+// IdentifyCommand identifies a customer by a scanned card or QR value, or by
+// email (found or created). Exactly one is set.
+type IdentifyCommand struct {
+	Location   tenancy.LocationID
+	Identifier string
+	Email      string
+}
+
+// Identification is the identified customer and, for a scan, the card.
+type Identification struct {
+	Customer   Customer
+	Identifier *Identifier
+}
+
+// Identify finds the customer behind a card, or by email.
+func (s *Service) Identify(ctx context.Context, p tenancy.Principal, cmd IdentifyCommand) (Identification, error) {
+	acc, err := s.account(ctx, p, cmd.Location)
+	if err != nil {
+		return Identification{}, err
+	}
+	if cmd.Email != "" {
+		c, err := acc.platform.FindOrCreateCustomer(ctx, strings.TrimSpace(cmd.Email))
+		return Identification{Customer: c}, err
+	}
+	id, err := acc.platform.FindIdentifier(ctx, strings.TrimSpace(cmd.Identifier))
+	switch {
+	case err != nil:
+		return Identification{}, err
+	case !id.Active:
+		return Identification{}, ErrIdentifierInactive
+	case id.ContactUUID == "":
+		return Identification{}, ErrIdentifierNotLinked
+	}
+	c, err := acc.platform.Customer(ctx, id.ContactUUID)
+	if err != nil {
+		return Identification{}, err
+	}
+	return Identification{Customer: c, Identifier: &id}, nil
+}
+
+// RewardOption is a reward as the cashier offers it.
+type RewardOption struct {
+	Reward       Reward
+	Discount     Discount
+	Affordable   bool
+	PointsNeeded int64
+}
+
+// OfferKind tells vouchers from collectable rewards.
+type OfferKind string
+
+// The kinds of offer.
+const (
+	OfferVoucher           OfferKind = "voucher"
+	OfferCollectableReward OfferKind = "collectable_reward"
+)
+
+// Offer is a voucher or a collectable reward the customer can use now.
+type Offer struct {
+	Kind        OfferKind
+	UUID        string
+	Code        string
+	Title       string
+	Description string
+	ExpiresAt   *time.Time
+	Discount    Discount
+}
+
+// Overview is what a cashier shows once a customer is identified.
+type Overview struct {
+	Customer Customer
+	// Rewards ascend by required points, as the POS lists them.
+	Rewards []RewardOption
+	// Offers list the soonest-expiring first; those without expiry last.
+	Offers []Offer
+}
+
+// Overview loads a customer's balances, rewards and offers, asking Leat for
+// them concurrently because a cashier waits for the answer.
+func (s *Service) Overview(ctx context.Context, p tenancy.Principal, location tenancy.LocationID, contactUUID string) (Overview, error) {
+	acc, err := s.account(ctx, p, location)
+	if err != nil {
+		return Overview{}, err
+	}
+	var (
+		customer     Customer
+		rewards      []Reward
+		vouchers     []Voucher
+		collectables []CollectableReward
+	)
+	err = concurrently(ctx,
+		func(ctx context.Context) (err error) { customer, err = acc.platform.Customer(ctx, contactUUID); return },
+		func(ctx context.Context) (err error) {
+			rewards, err = acc.platform.Rewards(ctx, contactUUID, acc.location.ShopUUID)
+			return
+		},
+		func(ctx context.Context) (err error) {
+			vouchers, err = acc.platform.ActiveVouchers(ctx, contactUUID)
+			return
+		},
+		func(ctx context.Context) (err error) {
+			collectables, err = acc.platform.CollectableRewards(ctx, contactUUID)
+			return
+		},
+	)
+	if err != nil {
+		return Overview{}, err
+	}
+	return Overview{
+		Customer: customer,
+		Rewards:  rewardOptions(rewards, customer.Points, acc.tenant),
+		Offers:   offers(vouchers, collectables, acc.tenant, s.now()),
+	}, nil
+}
+
+func rewardOptions(rewards []Reward, points int64, t tenancy.Tenant) []RewardOption {
+	options := make([]RewardOption, 0, len(rewards))
+	for _, r := range rewards {
+		options = append(options, RewardOption{
+			Reward:       r,
+			Discount:     ParseDiscount(r.Attributes, t.AttributePrefix, t.Currency),
+			Affordable:   points >= r.RequiredPoints,
+			PointsNeeded: max(r.RequiredPoints-points, 0),
+		})
+	}
+	slices.SortStableFunc(options, func(a, b RewardOption) int {
+		return cmp.Or(cmp.Compare(a.Reward.RequiredPoints, b.Reward.RequiredPoints), cmp.Compare(a.Reward.Title, b.Reward.Title))
+	})
+	return options
+}
+
+func offers(vouchers []Voucher, collectables []CollectableReward, t tenancy.Tenant, now time.Time) []Offer {
+	var out []Offer
+	for _, v := range vouchers {
+		if usable, _ := voucherUsable(v, now); usable {
+			out = append(out, Offer{
+				Kind: OfferVoucher, UUID: v.UUID, Code: v.Code, Title: v.Name, Description: v.Description,
+				ExpiresAt: v.ExpiresAt, Discount: ParseDiscount(v.Attributes, t.AttributePrefix, t.Currency),
+			})
+		}
+	}
+	for _, c := range collectables {
+		if c.Collected || expired(c.ExpiresAt, now) {
+			continue
+		}
+		out = append(out, Offer{
+			Kind: OfferCollectableReward, UUID: c.UUID, Title: c.Title, Description: c.Reward.Description,
+			ExpiresAt: c.ExpiresAt, Discount: ParseDiscount(c.Reward.Attributes, t.AttributePrefix, t.Currency),
+		})
+	}
+	slices.SortStableFunc(out, func(a, b Offer) int {
+		switch {
+		case a.ExpiresAt == nil && b.ExpiresAt == nil:
+			return 0
+		case a.ExpiresAt == nil:
+			return 1
+		case b.ExpiresAt == nil:
+			return -1
+		}
+		return a.ExpiresAt.Compare(*b.ExpiresAt)
+	})
+	return out
+}
+
+func expired(at *time.Time, now time.Time) bool { return at != nil && !at.After(now) }
+
+// VoucherScan is a scanned voucher and whether it can be used now.
+type VoucherScan struct {
+	Voucher  Voucher
+	Discount Discount
+	Usable   bool
+	// Reason says why a voucher is not usable ("redeemed", "expired", …).
+	Reason string
+	// RequiresCustomer: the voucher is linked to nobody, so the customer must be
+	// identified before it is redeemed.
+	RequiresCustomer bool
+}
+
+// ScanVoucher looks a voucher up by its code.
+func (s *Service) ScanVoucher(ctx context.Context, p tenancy.Principal, location tenancy.LocationID, code string) (VoucherScan, error) {
+	acc, err := s.account(ctx, p, location)
+	if err != nil {
+		return VoucherScan{}, err
+	}
+	v, err := acc.platform.VoucherByCode(ctx, strings.TrimSpace(code))
+	if err != nil {
+		return VoucherScan{}, err
+	}
+	usable, reason := voucherUsable(v, s.now())
+	return VoucherScan{
+		Voucher: v, Discount: ParseDiscount(v.Attributes, acc.tenant.AttributePrefix, acc.tenant.Currency),
+		Usable: usable, Reason: reason, RequiresCustomer: v.ContactUUID == "",
+	}, nil
+}
+
+func voucherUsable(v Voucher, now time.Time) (bool, string) {
+	switch {
+	case v.Status != VoucherActive:
+		return false, strings.ToLower(string(v.Status))
+	case expired(v.ExpiresAt, now):
+		return false, "expired"
+	case v.RedemptionsRemaining != nil && *v.RedemptionsRemaining <= 0:
+		return false, "no_redemptions_left"
+	}
+	return true, ""
+}
+
+// GiftcardScan is a scanned giftcard and what the till can do with it.
+type GiftcardScan struct {
+	Giftcard Giftcard
+	// Sellable: a physical card still at zero, ready to be loaded when sold.
+	Sellable bool
+	// Payable: a card with balance that can pay.
+	Payable bool
+	// Reason says why the card can neither be sold nor pay.
+	Reason string
+}
+
+// ScanGiftcard looks a giftcard up by the code printed on it.
+func (s *Service) ScanGiftcard(ctx context.Context, p tenancy.Principal, location tenancy.LocationID, code string) (GiftcardScan, error) {
+	acc, err := s.account(ctx, p, location)
+	if err != nil {
+		return GiftcardScan{}, err
+	}
+	g, err := acc.platform.GiftcardByCode(ctx, strings.TrimSpace(code))
+	if err != nil {
+		return GiftcardScan{}, err
+	}
+	scan := GiftcardScan{Giftcard: g}
+	switch {
+	case !g.Active:
+		scan.Reason = "inactive"
+	case expired(g.ExpiresAt, s.now()):
+		scan.Reason = "expired"
+	case g.Balance.IsZero():
+		scan.Sellable = g.Physical
+		if !g.Physical {
+			scan.Reason = "empty"
+		}
+	default:
+		scan.Payable = true
+	}
+	return scan, nil
+}
+
+// PortalSessionCommand opens a Leat portal session for the caller's location.
+type PortalSessionCommand struct {
+	Location                  tenancy.LocationID
+	Kind                      PortalSessionKind
+	ContactUUID               string
+	AmountMinor               int64
+	EnableEmailIdentification bool
+	EnableRegistration        bool
+}
+
+// OpenPortalSession opens a portal session at the location's shop.
+func (s *Service) OpenPortalSession(ctx context.Context, p tenancy.Principal, cmd PortalSessionCommand) (PortalSession, error) {
+	acc, err := s.account(ctx, p, cmd.Location)
+	if err != nil {
+		return PortalSession{}, err
+	}
+	amount := money.Money{Amount: cmd.AmountMinor, Currency: acc.tenant.Currency}
+	if cmd.Kind == PortalRedeemGiftcards && amount.Amount <= 0 {
+		return PortalSession{}, fmt.Errorf("%w: redeeming giftcards needs a positive amount", ErrInvalid)
+	}
+	return acc.platform.OpenPortalSession(ctx, PortalSessionRequest{
+		Kind: cmd.Kind, ShopUUID: acc.location.ShopUUID, ContactUUID: cmd.ContactUUID, Amount: amount,
+		EnableEmailIdentification: cmd.EnableEmailIdentification, EnableRegistration: cmd.EnableRegistration,
+	})
+}
+
+// concurrently runs calls in parallel and returns the first error, cancelling
+// the others' context once one fails.
+func concurrently(ctx context.Context, calls ...func(context.Context) error) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var (
+		wg    sync.WaitGroup
+		once  sync.Once
+		first error
+	)
+	for _, call := range calls {
+		wg.Go(func() {
+			if err := call(ctx); err != nil {
+				once.Do(func() { first = err; cancel(err) })
+			}
+		})
+	}
+	wg.Wait()
+	return first
+}
