@@ -1,0 +1,205 @@
+package localstack_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/pb33f/libopenapi"
+	validator "github.com/pb33f/libopenapi-validator"
+
+	"github.com/leatpos/gateway/infra/ddblocal"
+	"github.com/leatpos/gateway/infra/leatsandbox"
+	"github.com/leatpos/gateway/infra/localstack"
+	"github.com/leatpos/gateway/infra/repo"
+)
+
+// The whole stack runs once for the package: API tests go through the
+// emulated API Gateway, the real handlers, DynamoDB Local and the sandbox.
+var (
+	stack   *localstack.Stack
+	openAPI validator.Validator
+)
+
+func TestMain(m *testing.M) {
+	endpoint := os.Getenv(ddblocal.EndpointEnv)
+	if endpoint == "" {
+		fmt.Fprintln(os.Stderr, ddblocal.EndpointEnv+" is not set: run the API tests with `make test`, which starts DynamoDB Local")
+		if os.Getenv("CI") != "" {
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	var err error
+	stack, err = localstack.Start(context.Background(), localstack.Options{
+		DynamoDBEndpoint: endpoint, TableName: fmt.Sprintf("api-test-%d", time.Now().UnixNano()),
+	})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "local stack:", err)
+		os.Exit(1)
+	}
+	if openAPI, err = loadOpenAPI(); err != nil {
+		fmt.Fprintln(os.Stderr, "openapi:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	_ = stack.Close()
+	os.Exit(code)
+}
+
+func loadOpenAPI() (validator.Validator, error) {
+	file, err := repo.Path("docs", "openapi.yaml")
+	if err != nil {
+		return nil, err
+	}
+	spec, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := libopenapi.NewDocument(spec)
+	if err != nil {
+		return nil, err
+	}
+	v, errs := validator.NewValidator(doc)
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("%v", errs)
+	}
+	if ok, problems := v.ValidateDocument(); !ok {
+		return nil, fmt.Errorf("the document itself is invalid: %v", problems[0])
+	}
+	return v, nil
+}
+
+// answer is a response read in full.
+type answer struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+func (a answer) json(t *testing.T) map[string]any {
+	t.Helper()
+	var v map[string]any
+	if err := json.Unmarshal(a.Body, &v); err != nil {
+		t.Fatalf("body is not a JSON object: %s", a.Body)
+	}
+	return v
+}
+
+// problemCode reads a problem+json answer's code.
+func (a answer) problemCode(t *testing.T) string {
+	t.Helper()
+	if ct := a.Header.Get("Content-Type"); ct != "application/problem+json" {
+		t.Fatalf("content type %q, want application/problem+json; body %s", ct, a.Body)
+	}
+	code, _ := a.json(t)["code"].(string)
+	return code
+}
+
+// request describes one call; Key defaults to the POS key.
+type request struct {
+	Method, Path string
+	Key          string
+	Body         string
+	Headers      map[string]string
+	// NoKey sends no Authorization header at all.
+	NoKey bool
+}
+
+var keySeq atomic.Int64
+
+// newIdempotencyKey gives each POST its own key unless a test reuses one on purpose.
+func newIdempotencyKey() string {
+	return fmt.Sprintf("test-%d-%d", time.Now().UnixNano(), keySeq.Add(1))
+}
+
+// call sends the request and checks the answer against the OpenAPI document.
+func call(t *testing.T, r request) answer {
+	t.Helper()
+	var body io.Reader
+	if r.Body != "" {
+		body = strings.NewReader(r.Body)
+	}
+	req, err := http.NewRequest(r.Method, stack.GatewayURL+r.Path, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if !r.NoKey {
+		req.Header.Set("Authorization", "Bearer "+cmpOr(r.Key, stack.POSKey))
+	}
+	if r.Method == http.MethodPost {
+		req.Header.Set("Idempotency-Key", newIdempotencyKey())
+	}
+	for k, v := range r.Headers {
+		if v == "" {
+			req.Header.Del(k)
+		} else {
+			req.Header.Set(k, v)
+		}
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(raw))
+	if ok, problems := openAPI.ValidateHttpResponse(req, resp); !ok {
+		for _, p := range problems {
+			t.Errorf("%s %s → %d does not match the OpenAPI document: %s %s", r.Method, r.Path, resp.StatusCode, p.Message, p.Reason)
+			for _, se := range p.SchemaValidationErrors {
+				t.Errorf("  %s: %s", se.FieldPath, se.Reason)
+			}
+		}
+	}
+	return answer{Status: resp.StatusCode, Header: resp.Header, Body: raw}
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func seed() leatsandbox.Seed { return stack.Sandbox.Seed() }
+
+// card finds a seeded loyalty card.
+func card(t *testing.T, match func(leatsandbox.SeedLoyaltyCard) bool) leatsandbox.SeedLoyaltyCard {
+	t.Helper()
+	i := slices.IndexFunc(seed().LoyaltyCards, match)
+	if i < 0 {
+		t.Fatal("no such card in the seed")
+	}
+	return seed().LoyaltyCards[i]
+}
+
+func contactByEmail(t *testing.T, email string) leatsandbox.SeedContact {
+	t.Helper()
+	i := slices.IndexFunc(seed().Contacts, func(c leatsandbox.SeedContact) bool { return c.Email == email })
+	if i < 0 {
+		t.Fatalf("no contact %s in the seed", email)
+	}
+	return seed().Contacts[i]
+}
+
+// richest is the seeded contact with the most points.
+func richest(t *testing.T) leatsandbox.SeedContact {
+	t.Helper()
+	return slices.MaxFunc(seed().Contacts, func(a, b leatsandbox.SeedContact) int { return int(a.Points - b.Points) })
+}
