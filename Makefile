@@ -5,11 +5,17 @@ SHELL := bash
 GO ?= go
 SANDBOX_ADDR ?= 127.0.0.1:8480
 
-.PHONY: test sandbox lint vet node-deps bench
+.PHONY: run test sandbox lint vet node-deps bench
 
-## test: every check CI runs: lint, vet and all Go tests with the race detector.
+## run: the whole gateway on localhost (DynamoDB Local, local Step Functions, emulated
+## API Gateway, Leat sandbox). Prints GATEWAY_URL and the demo API keys; Ctrl-C stops it.
+run: node-deps
+	$(GO) run ./infra/cmd/localstack -env-file build/localstack.env
+
+## test: every check CI runs: lint, vet and all Go tests with the race detector, with one
+## DynamoDB Local shared by the whole run.
 test: node-deps lint vet
-	$(GO) test -race -count=1 ./...
+	$(GO) run ./infra/cmd/ddblocal -- $(GO) test -race -count=1 ./...
 
 ## sandbox: run the Leat sandbox alone; prints LEAT_API_URL and LEAT_API_TOKEN.
 sandbox:

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 
 	"github.com/leatpos/gateway/infra/localstack"
@@ -21,6 +22,7 @@ import (
 func main() {
 	gatewayAddr := flag.String("addr", "127.0.0.1:3000", "address of the gateway's API")
 	sandboxAddr := flag.String("sandbox-addr", "127.0.0.1:8480", "address of the Leat sandbox")
+	envFile := flag.String("env-file", "", "also write the printed settings to this file, removed on stop")
 	flag.Parse()
 
 	logger := logging.New(os.Stderr, slog.LevelInfo)
@@ -36,10 +38,30 @@ func main() {
 		os.Exit(1)
 	}
 	stack.PrintEnv(os.Stdout)
+	if *envFile != "" {
+		if err := writeEnvFile(*envFile, stack); err != nil {
+			fmt.Fprintln(os.Stderr, "localstack:", err)
+		}
+		defer os.Remove(*envFile)
+	}
 	logger.Info("gateway running; press Ctrl-C to stop", "gateway_url", stack.GatewayURL)
 	<-ctx.Done()
 	if err := stack.Close(); err != nil {
 		fmt.Fprintln(os.Stderr, "localstack: stop:", err)
 		os.Exit(1)
 	}
+}
+
+// writeEnvFile keeps the settings where a second terminal can source them;
+// only the owner may read it, since it holds API keys.
+func writeEnvFile(path string, stack *localstack.Stack) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	stack.PrintEnv(f)
+	return f.Close()
 }
