@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -20,6 +21,7 @@ import (
 	"github.com/leatpos/gateway/infra/apigw"
 	"github.com/leatpos/gateway/infra/ddblocal"
 	"github.com/leatpos/gateway/infra/leatsandbox"
+	"github.com/leatpos/gateway/infra/localsfn"
 	"github.com/leatpos/gateway/infra/repo"
 	"github.com/leatpos/gateway/infra/samtemplate"
 	"github.com/leatpos/gateway/shared/app"
@@ -38,6 +40,8 @@ type Options struct {
 	DynamoDBEndpoint string
 	// TableName defaults to "leat-pos-gateway-local".
 	TableName string
+	// StepFunctionsAddr is where the Step Functions API listens; empty picks a free port.
+	StepFunctionsAddr string
 	// LeatAPIURL and LeatAPIToken point the stack at a real Leat account
 	// instead of the sandbox.
 	LeatAPIURL, LeatAPIToken string
@@ -52,10 +56,15 @@ type Stack struct {
 	OpsKey        string
 	LeatAPIURL    string
 	LeatAPIToken  string
+	// StepFunctionsURL is the local Step Functions API, running the
+	// template's state machines.
+	StepFunctionsURL string
 	// Sandbox is the Leat sandbox, nil when the stack talks to a real Leat.
 	Sandbox *leatsandbox.Sandbox
 	// Tenant is the demo tenant the keys belong to.
 	Tenant tenancy.Tenant
+	// Directory holds tenants and keys, for tools and tests that add more.
+	Directory tenancy.Directory
 
 	stops []func() error
 }
@@ -103,12 +112,16 @@ func Start(ctx context.Context, opts Options) (s *Stack, err error) {
 	if err != nil {
 		return nil, err
 	}
+	s.Directory = deps.Directory
 	if err := s.provision(ctx, deps.Directory); err != nil {
 		return nil, err
 	}
 	handlers := map[string]any{}
 	for _, fn := range app.Functions() {
 		handlers[fn.Name] = fn.Handler(deps)
+	}
+	if err := s.stepFunctions(opts, tmpl, handlers, opts.TableName); err != nil {
+		return nil, err
 	}
 	gateway, err := apigw.New(tmpl, handlers, opts.Logger)
 	if err != nil {
@@ -118,6 +131,66 @@ func Start(ctx context.Context, opts Options) (s *Stack, err error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// stepFunctions runs the template's state machines on the local engine, with
+// every function's handler in-process and the template's substitutions
+// resolved to the local resources.
+func (s *Stack) stepFunctions(opts Options, tmpl *samtemplate.Template, handlers map[string]any, tableName string) error {
+	engine, err := localsfn.New(localsfn.Options{Addr: opts.StepFunctionsAddr, Region: region, AccountID: accountID, Logger: opts.Logger})
+	if err != nil {
+		return err
+	}
+	s.stops = append(s.stops, engine.Close)
+	s.StepFunctionsURL = engine.URL()
+	for name, h := range handlers {
+		if err := engine.RegisterFunction(name, h); err != nil {
+			return err
+		}
+	}
+	for _, sm := range tmpl.StateMachines {
+		subs := map[string]string{}
+		for key, v := range sm.Substitutions {
+			if subs[key], err = resolve(tmpl, v, tableName); err != nil {
+				return fmt.Errorf("localstack: %s substitution %s: %w", sm.LogicalID, key, err)
+			}
+		}
+		file, err := repo.Path(sm.DefinitionURI)
+		if err != nil {
+			return err
+		}
+		if _, err := engine.RegisterStateMachineFile(sm.LogicalID, file, subs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// The local account and region every emulated ARN uses.
+const (
+	region    = "us-east-1"
+	accountID = "000000000000"
+)
+
+// resolve gives a template value its local meaning: a function's ARN for
+// !GetAtt Function.Arn, the table's name for !Ref of the table, a literal as is.
+func resolve(tmpl *samtemplate.Template, v samtemplate.Value, tableName string) (string, error) {
+	switch v.Intrinsic {
+	case "":
+		return v.Text, nil
+	case "GetAtt":
+		logicalID, attr, _ := strings.Cut(v.Text, ".")
+		if fn, ok := tmpl.Function(logicalID); ok && attr == "Arn" {
+			return fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", region, accountID, fn.Name), nil
+		}
+	case "Ref":
+		for _, t := range tmpl.Tables {
+			if t.LogicalID == v.Text {
+				return tableName, nil
+			}
+		}
+	}
+	return "", fmt.Errorf("!%s %s has no local meaning", v.Intrinsic, v.Text)
 }
 
 func (s *Stack) dynamoDB(ctx context.Context, opts Options) (string, error) {
@@ -234,8 +307,8 @@ func (s *Stack) serve(addr string, h http.Handler) (string, error) {
 
 // PrintEnv writes the variables scripts read, one per line.
 func (s *Stack) PrintEnv(w io.Writer) {
-	fmt.Fprintf(w, "GATEWAY_URL=%s\nPOS_API_KEY=%s\nBACKOFFICE_API_KEY=%s\nOPS_API_KEY=%s\nLEAT_API_URL=%s\nLEAT_API_TOKEN=%s\n",
-		s.GatewayURL, s.POSKey, s.BackofficeKey, s.OpsKey, s.LeatAPIURL, s.LeatAPIToken)
+	fmt.Fprintf(w, "GATEWAY_URL=%s\nPOS_API_KEY=%s\nBACKOFFICE_API_KEY=%s\nOPS_API_KEY=%s\nLEAT_API_URL=%s\nLEAT_API_TOKEN=%s\nSTEPFUNCTIONS_URL=%s\n",
+		s.GatewayURL, s.POSKey, s.BackofficeKey, s.OpsKey, s.LeatAPIURL, s.LeatAPIToken, s.StepFunctionsURL)
 }
 
 // Close stops everything Start started, newest first.

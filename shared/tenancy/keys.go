@@ -79,7 +79,7 @@ type Principal struct {
 // Require fails unless the principal holds the scope.
 func (p Principal) Require(s Scope) error {
 	if !slices.Contains(p.Scopes, s) {
-		return fmt.Errorf("%w %q", ErrScopeMissing, s)
+		return fmt.Errorf("%w: %q", ErrScopeMissing, s)
 	}
 	return nil
 }

@@ -22,6 +22,7 @@ import (
 func main() {
 	gatewayAddr := flag.String("addr", "127.0.0.1:3000", "address of the gateway's API")
 	sandboxAddr := flag.String("sandbox-addr", "127.0.0.1:8480", "address of the Leat sandbox")
+	sfnAddr := flag.String("sfn-addr", "127.0.0.1:8083", "address of the local Step Functions API")
 	envFile := flag.String("env-file", "", "also write the printed settings to this file, removed on stop")
 	flag.Parse()
 
@@ -29,7 +30,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	stack, err := localstack.Start(ctx, localstack.Options{
-		GatewayAddr: *gatewayAddr, SandboxAddr: *sandboxAddr,
+		GatewayAddr: *gatewayAddr, SandboxAddr: *sandboxAddr, StepFunctionsAddr: *sfnAddr,
 		LeatAPIURL: os.Getenv("LEAT_API_URL"), LeatAPIToken: os.Getenv("LEAT_API_TOKEN"),
 		Logger: logger,
 	})

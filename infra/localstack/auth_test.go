@@ -1,0 +1,149 @@
+package localstack_test
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/leatpos/gateway/infra/leatsandbox"
+	"github.com/leatpos/gateway/shared/tenancy"
+)
+
+// otherTenant creates a second tenant on the same Leat account with a POS key,
+// to show that nothing of one tenant reaches the other.
+func otherTenant(t *testing.T) string {
+	t.Helper()
+	ctx := context.Background()
+	other := stack.Tenant
+	other.ID, other.Name = tenancy.TenantID("other-"+strconv.FormatInt(time.Now().UnixNano(), 36)), "Other tenant"
+	other.Locations = []tenancy.Location{{ID: "other-store", Name: "Other store", ShopUUID: stack.Tenant.Locations[0].ShopUUID}}
+	if err := stack.Directory.CreateTenant(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	raw, key, err := tenancy.IssueAPIKey(other, "other till", []tenancy.Scope{tenancy.ScopePOS}, nil, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := stack.Directory.SaveAPIKey(ctx, key); err != nil {
+		t.Fatal(err)
+	}
+	return raw
+}
+
+func TestAuthentication(t *testing.T) {
+	disabled := func() string {
+		raw, key, err := tenancy.IssueAPIKey(stack.Tenant, "revoked till", []tenancy.Scope{tenancy.ScopePOS}, nil, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		key.Disabled = true
+		if err := stack.Directory.SaveAPIKey(context.Background(), key); err != nil {
+			t.Fatal(err)
+		}
+		return raw
+	}()
+	tests := []struct {
+		name    string
+		req     request
+		status  int
+		code    string
+		edgeMsg string
+	}{
+		{"no Authorization header", request{NoKey: true}, 401, "", "Unauthorized"},
+		{"unknown key", request{Key: "lpg_notarealkeyatall"}, 401, "unauthorized", ""},
+		{"not a bearer token", request{Headers: map[string]string{"Authorization": "Basic dXNlcjpwYXNz"}}, 401, "unauthorized", ""},
+		{"disabled key", request{Key: disabled}, 401, "unauthorized", ""},
+		{"back-office key on a till route", request{Key: stack.BackofficeKey}, 403, "forbidden", ""},
+		{"operator key on a till route", request{Key: stack.OpsKey}, 403, "forbidden", ""},
+		{"till key for a location it is not bound to", request{Headers: map[string]string{"Location-Id": string(stack.Tenant.Locations[1].ID)}}, 403, "forbidden", ""},
+		{"another tenant's location", request{Key: otherTenant(t), Headers: map[string]string{"Location-Id": string(stack.Tenant.Locations[0].ID)}}, 403, "forbidden", ""},
+		{"unknown route", request{Path: "/v1/nothing-here", Undocumented: true}, 404, "", "Not Found"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := tt.req
+			r.Method = http.MethodGet
+			if r.Path == "" {
+				r.Path = "/v1/customers/" + richest(t).UUID
+			}
+			a := call(t, r)
+			if a.Status != tt.status {
+				t.Fatalf("status %d: %s", a.Status, a.Body)
+			}
+			if tt.edgeMsg != "" {
+				if msg, _ := a.json(t)["message"].(string); msg != tt.edgeMsg {
+					t.Fatalf("edge answer %s", a.Body)
+				}
+				return
+			}
+			if a.problemCode(t) != tt.code {
+				t.Fatalf("problem %s", a.Body)
+			}
+		})
+	}
+}
+
+func TestIdempotentReplay(t *testing.T) {
+	anna := richest(t)
+	c := card(t, func(c leatsandbox.SeedLoyaltyCard) bool { return c.Contact == anna.Email && c.Active })
+	key := newIdempotencyKey()
+	send := func(apiKey, body string) answer {
+		return call(t, request{Method: http.MethodPost, Path: "/v1/customers/identify", Key: apiKey, Body: body,
+			Headers: map[string]string{"Idempotency-Key": key}})
+	}
+	body := `{"identifier":"` + c.Value + `"}`
+	first := send(stack.POSKey, body)
+	if first.Status != http.StatusOK || first.Header.Get("Idempotent-Replayed") != "" {
+		t.Fatalf("first: %d %v %s", first.Status, first.Header, first.Body)
+	}
+	replay := send(stack.POSKey, body)
+	if replay.Status != http.StatusOK || replay.Header.Get("Idempotent-Replayed") != "true" || string(replay.Body) != string(first.Body) {
+		t.Fatalf("replay: %d %v %s", replay.Status, replay.Header, replay.Body)
+	}
+	reused := send(stack.POSKey, `{"identifier":"SOMETHING-ELSE"}`)
+	if reused.Status != http.StatusUnprocessableEntity || reused.problemCode(t) != "idempotency_key_reused" {
+		t.Fatalf("reused key: %d %s", reused.Status, reused.Body)
+	}
+	// Keys belong to a tenant: the same key from another tenant is a new request.
+	other := send(otherTenant(t), `{"identifier":"SOMETHING-ELSE"}`)
+	if other.Status != http.StatusNotFound || other.problemCode(t) != "identifier_not_found" {
+		t.Fatalf("other tenant, same key: %d %s", other.Status, other.Body)
+	}
+	// Invalid input is not stored, so the client can fix it and retry with the same key.
+	fixKey := newIdempotencyKey()
+	bad := call(t, request{Method: http.MethodPost, Path: "/v1/customers/identify", Body: `{}`, Headers: map[string]string{"Idempotency-Key": fixKey}})
+	fixed := call(t, request{Method: http.MethodPost, Path: "/v1/customers/identify", Body: body, Headers: map[string]string{"Idempotency-Key": fixKey}})
+	if bad.Status != http.StatusBadRequest || fixed.Status != http.StatusOK {
+		t.Fatalf("fix and retry: %d then %d %s", bad.Status, fixed.Status, fixed.Body)
+	}
+}
+
+func TestLeatUnavailable(t *testing.T) {
+	anna := richest(t)
+	fault := leatsandbox.Fault{Kind: leatsandbox.FaultMaintenance, Method: http.MethodGet, Path: "/contacts/{uuid}", RetryAfter: time.Second}
+	if err := stack.Sandbox.InjectFault(fault); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stack.Sandbox.ClearFaults)
+	a := call(t, request{Method: http.MethodGet, Path: "/v1/customers/" + anna.UUID})
+	if a.Status != http.StatusServiceUnavailable || a.problemCode(t) != "leat_unavailable" || a.Header.Get("Retry-After") == "" {
+		t.Fatalf("got %d %v %s", a.Status, a.Header, a.Body)
+	}
+	stack.Sandbox.ClearFaults()
+
+	// A failure upstream is not stored either: the same key succeeds once Leat is back.
+	c := card(t, func(c leatsandbox.SeedLoyaltyCard) bool { return c.Contact == anna.Email && c.Active })
+	key := map[string]string{"Idempotency-Key": newIdempotencyKey()}
+	body := `{"identifier":"` + c.Value + `"}`
+	if err := stack.Sandbox.InjectFault(leatsandbox.Fault{Kind: leatsandbox.FaultServerError, Path: "/contact-identifiers/find"}); err != nil {
+		t.Fatal(err)
+	}
+	failed := call(t, request{Method: http.MethodPost, Path: "/v1/customers/identify", Body: body, Headers: key})
+	stack.Sandbox.ClearFaults()
+	retried := call(t, request{Method: http.MethodPost, Path: "/v1/customers/identify", Body: body, Headers: key})
+	if failed.Status != http.StatusServiceUnavailable || retried.Status != http.StatusOK || retried.Header.Get("Idempotent-Replayed") != "" {
+		t.Fatalf("failed %d %s, then %d %s", failed.Status, failed.Body, retried.Status, retried.Body)
+	}
+}

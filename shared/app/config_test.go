@@ -1,0 +1,40 @@
+package app_test
+
+import (
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/leatpos/gateway/shared/app"
+)
+
+func TestConfigFromEnv(t *testing.T) {
+	tests := []struct {
+		name    string
+		env     map[string]string
+		want    app.Config
+		wantErr string
+	}{
+		{"defaults", map[string]string{"TABLE_NAME": "t"}, app.Config{TableName: "t", LeatAttemptTimeout: 4 * time.Second}, ""},
+		{"everything set", map[string]string{"TABLE_NAME": "t", "DYNAMODB_ENDPOINT": "http://127.0.0.1:8000", "LOG_LEVEL": "debug", "LEAT_ATTEMPT_TIMEOUT": "2s"},
+			app.Config{TableName: "t", DynamoDBEndpoint: "http://127.0.0.1:8000", LogLevel: slog.LevelDebug, LeatAttemptTimeout: 2 * time.Second}, ""},
+		{"no table", map[string]string{}, app.Config{}, "TABLE_NAME"},
+		{"bad level", map[string]string{"TABLE_NAME": "t", "LOG_LEVEL": "loud"}, app.Config{}, "LOG_LEVEL"},
+		{"bad timeout", map[string]string{"TABLE_NAME": "t", "LEAT_ATTEMPT_TIMEOUT": "-1s"}, app.Config{}, "LEAT_ATTEMPT_TIMEOUT"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := app.ConfigFromEnv(func(k string) string { return tt.env[k] })
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want one about %s", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Fatalf("got %+v, %v", got, err)
+			}
+		})
+	}
+}

@@ -1,0 +1,249 @@
+package loyalty_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/leatpos/gateway/shared/loyalty"
+	"github.com/leatpos/gateway/shared/money"
+	"github.com/leatpos/gateway/shared/tenancy"
+)
+
+var now = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+
+func at(d time.Duration) *time.Time { t := now.Add(d); return &t }
+
+// account is one tenant's Leat account held in memory.
+type account struct {
+	identifiers  map[string]loyalty.Identifier
+	customers    map[string]loyalty.Customer
+	rewards      []loyalty.Reward
+	vouchers     []loyalty.Voucher
+	collectables []loyalty.CollectableReward
+	giftcards    map[string]loyalty.Giftcard
+	failWith     error
+}
+
+func (a *account) FindIdentifier(_ context.Context, v string) (loyalty.Identifier, error) {
+	if id, ok := a.identifiers[v]; ok {
+		return id, nil
+	}
+	return loyalty.Identifier{}, loyalty.ErrIdentifierNotFound
+}
+func (a *account) FindOrCreateCustomer(context.Context, string) (loyalty.Customer, error) {
+	return loyalty.Customer{}, errors.New("not used")
+}
+func (a *account) Customer(_ context.Context, uuid string) (loyalty.Customer, error) {
+	if c, ok := a.customers[uuid]; ok {
+		return c, nil
+	}
+	return loyalty.Customer{}, loyalty.ErrCustomerNotFound
+}
+func (a *account) Rewards(context.Context, string, string) ([]loyalty.Reward, error) {
+	return a.rewards, a.failWith
+}
+func (a *account) ActiveVouchers(context.Context, string) ([]loyalty.Voucher, error) {
+	return a.vouchers, nil
+}
+func (a *account) CollectableRewards(context.Context, string) ([]loyalty.CollectableReward, error) {
+	return a.collectables, nil
+}
+func (a *account) VoucherByCode(_ context.Context, code string) (loyalty.Voucher, error) {
+	for _, v := range a.vouchers {
+		if v.Code == code {
+			return v, nil
+		}
+	}
+	return loyalty.Voucher{}, loyalty.ErrVoucherNotFound
+}
+func (a *account) GiftcardByCode(_ context.Context, code string) (loyalty.Giftcard, error) {
+	if g, ok := a.giftcards[code]; ok {
+		return g, nil
+	}
+	return loyalty.Giftcard{}, loyalty.ErrGiftcardNotFound
+}
+func (a *account) OpenPortalSession(context.Context, loyalty.PortalSessionRequest) (loyalty.PortalSession, error) {
+	return loyalty.PortalSession{}, errors.New("not used")
+}
+
+func (a *account) For(context.Context, tenancy.Tenant) (loyalty.Platform, error) { return a, nil }
+
+// directory holds the one tenant of these tests.
+type directory struct{ tenant tenancy.Tenant }
+
+func (d directory) CreateTenant(context.Context, tenancy.Tenant) error { return nil }
+func (d directory) UpdateTenant(context.Context, tenancy.Tenant) error { return nil }
+func (d directory) Tenant(_ context.Context, id tenancy.TenantID) (tenancy.Tenant, error) {
+	if id != d.tenant.ID {
+		return tenancy.Tenant{}, tenancy.ErrTenantNotFound
+	}
+	return d.tenant, nil
+}
+func (d directory) SaveAPIKey(context.Context, tenancy.APIKey) error { return nil }
+func (d directory) APIKey(context.Context, tenancy.KeyHash) (tenancy.APIKey, error) {
+	return tenancy.APIKey{}, tenancy.ErrUnknownKey
+}
+
+var till = tenancy.Principal{Tenant: "acme", Scopes: []tenancy.Scope{tenancy.ScopePOS}, Locations: []tenancy.LocationID{"store"}}
+
+func newService(acc *account) *loyalty.Service {
+	t := tenancy.Tenant{ID: "acme", Currency: "EUR", AttributePrefix: "pos_", Locations: []tenancy.Location{{ID: "store", ShopUUID: "shop-1"}}}
+	return loyalty.NewService(directory{t}, acc, func() time.Time { return now })
+}
+
+func TestIdentifyByCard(t *testing.T) {
+	acc := &account{
+		identifiers: map[string]loyalty.Identifier{
+			"CARD-1":   {Value: "CARD-1", Active: true, ContactUUID: "c-1"},
+			"BLANK":    {Value: "BLANK", Active: true},
+			"BLOCKED":  {Value: "BLOCKED", Active: false, ContactUUID: "c-1"},
+			"ORPHANED": {Value: "ORPHANED", Active: true, ContactUUID: "gone"},
+		},
+		customers: map[string]loyalty.Customer{"c-1": {UUID: "c-1", Points: 10}},
+	}
+	svc := newService(acc)
+	tests := []struct {
+		card string
+		err  error
+	}{
+		{"CARD-1", nil},
+		{"BLANK", loyalty.ErrIdentifierNotLinked},
+		{"BLOCKED", loyalty.ErrIdentifierInactive},
+		{"ORPHANED", loyalty.ErrCustomerNotFound},
+		{"NOPE", loyalty.ErrIdentifierNotFound},
+	}
+	for _, tt := range tests {
+		id, err := svc.Identify(context.Background(), till, loyalty.IdentifyCommand{Identifier: " " + tt.card + " "})
+		if !errors.Is(err, tt.err) {
+			t.Errorf("%s: err = %v, want %v", tt.card, err, tt.err)
+		}
+		if err == nil && (id.Customer.UUID != "c-1" || id.Identifier.Value != "CARD-1") {
+			t.Errorf("%s: identified %+v", tt.card, id)
+		}
+	}
+	other := tenancy.Principal{Tenant: "acme", Scopes: []tenancy.Scope{tenancy.ScopePOS}, Locations: []tenancy.LocationID{"elsewhere"}}
+	if _, err := svc.Identify(context.Background(), other, loyalty.IdentifyCommand{Identifier: "CARD-1"}); !errors.Is(err, tenancy.ErrLocationMissing) {
+		t.Errorf("a key for a location the tenant lacks: %v", err)
+	}
+}
+
+func TestOverviewSortsRewardsAndFiltersOffers(t *testing.T) {
+	acc := &account{
+		customers: map[string]loyalty.Customer{"c-1": {UUID: "c-1", Points: 150}},
+		rewards: []loyalty.Reward{
+			{UUID: "expensive", Title: "B", RequiredPoints: 500},
+			{UUID: "cheap", Title: "A", RequiredPoints: 50, Attributes: map[string]string{"pos_discount_rule_id": "R1"}},
+			{UUID: "exact", Title: "C", RequiredPoints: 150},
+		},
+		vouchers: []loyalty.Voucher{
+			{UUID: "v-late", Code: "LATE", Status: loyalty.VoucherActive, ExpiresAt: at(48 * time.Hour)},
+			{UUID: "v-forever", Code: "FOREVER", Status: loyalty.VoucherActive},
+			{UUID: "v-soon", Code: "SOON", Status: loyalty.VoucherActive, ExpiresAt: at(time.Hour)},
+			{UUID: "v-past", Code: "PAST", Status: loyalty.VoucherActive, ExpiresAt: at(-time.Hour)},
+		},
+		collectables: []loyalty.CollectableReward{
+			{UUID: "cr-open", Title: "Croissant", ExpiresAt: at(24 * time.Hour)},
+			{UUID: "cr-collected", Collected: true},
+			{UUID: "cr-expired", ExpiresAt: at(-time.Minute)},
+		},
+	}
+	o, err := newService(acc).Overview(context.Background(), till, "", "c-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantRewards := []struct {
+		uuid         string
+		affordable   bool
+		pointsNeeded int64
+	}{{"cheap", true, 0}, {"exact", true, 0}, {"expensive", false, 350}}
+	for i, w := range wantRewards {
+		got := o.Rewards[i]
+		if got.Reward.UUID != w.uuid || got.Affordable != w.affordable || got.PointsNeeded != w.pointsNeeded {
+			t.Errorf("reward %d = %+v, want %+v", i, got, w)
+		}
+	}
+	if o.Rewards[0].Discount.Kind != loyalty.DiscountRule {
+		t.Errorf("discount of the first reward: %+v", o.Rewards[0].Discount)
+	}
+	var order []string
+	for _, offer := range o.Offers {
+		order = append(order, offer.UUID)
+	}
+	want := []string{"v-soon", "cr-open", "v-late", "v-forever"}
+	if len(order) != len(want) {
+		t.Fatalf("offers %v, want %v", order, want)
+	}
+	for i := range want {
+		if order[i] != want[i] {
+			t.Fatalf("offers %v, want %v", order, want)
+		}
+	}
+
+	acc.failWith = &loyalty.UnavailableError{Cause: errors.New("timeout")}
+	if _, err := newService(acc).Overview(context.Background(), till, "", "c-1"); !errors.Is(err, loyalty.ErrPlatformUnavailable) {
+		t.Fatalf("one failing call: %v", err)
+	}
+}
+
+func TestScanVoucher(t *testing.T) {
+	none := int64(0)
+	acc := &account{vouchers: []loyalty.Voucher{
+		{Code: "OK", Status: loyalty.VoucherActive, ContactUUID: "c-1"},
+		{Code: "FLYER", Status: loyalty.VoucherActive},
+		{Code: "USED", Status: loyalty.VoucherRedeemed, ContactUUID: "c-1"},
+		{Code: "LOCKED", Status: loyalty.VoucherLocked, ContactUUID: "c-1"},
+		{Code: "LAPSED", Status: loyalty.VoucherActive, ExpiresAt: at(-time.Second), ContactUUID: "c-1"},
+		{Code: "SPENT", Status: loyalty.VoucherActive, RedemptionsRemaining: &none, ContactUUID: "c-1"},
+	}}
+	tests := []struct {
+		code             string
+		usable           bool
+		reason           string
+		requiresCustomer bool
+	}{
+		{"OK", true, "", false},
+		{"FLYER", true, "", true},
+		{"USED", false, "redeemed", false},
+		{"LOCKED", false, "locked", false},
+		{"LAPSED", false, "expired", false},
+		{"SPENT", false, "no_redemptions_left", false},
+	}
+	svc := newService(acc)
+	for _, tt := range tests {
+		scan, err := svc.ScanVoucher(context.Background(), till, "", tt.code)
+		if err != nil || scan.Usable != tt.usable || scan.Reason != tt.reason || scan.RequiresCustomer != tt.requiresCustomer {
+			t.Errorf("%s: %+v, %v", tt.code, scan, err)
+		}
+	}
+}
+
+func TestScanGiftcard(t *testing.T) {
+	eur := func(cents int64) money.Money { return money.Money{Amount: cents, Currency: "EUR"} }
+	acc := &account{giftcards: map[string]loyalty.Giftcard{
+		"RACK":    {Physical: true, Active: true, Balance: eur(0)},
+		"LOADED":  {Physical: true, Active: true, Balance: eur(5000)},
+		"DIGITAL": {Active: true, Balance: eur(0)},
+		"BLOCKED": {Physical: true, Active: false, Balance: eur(2000)},
+		"OLD":     {Physical: true, Active: true, Balance: eur(1500), ExpiresAt: at(-time.Hour)},
+	}}
+	tests := []struct {
+		code              string
+		sellable, payable bool
+		reason            string
+	}{
+		{"RACK", true, false, ""},
+		{"LOADED", false, true, ""},
+		{"DIGITAL", false, false, "empty"},
+		{"BLOCKED", false, false, "inactive"},
+		{"OLD", false, false, "expired"},
+	}
+	svc := newService(acc)
+	for _, tt := range tests {
+		scan, err := svc.ScanGiftcard(context.Background(), till, "", tt.code)
+		if err != nil || scan.Sellable != tt.sellable || scan.Payable != tt.payable || scan.Reason != tt.reason {
+			t.Errorf("%s: %+v, %v", tt.code, scan, err)
+		}
+	}
+}
