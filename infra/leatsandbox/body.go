@@ -306,6 +306,25 @@ func (f fields) date(key string) *time.Time {
 	return &t
 }
 
+// timeRange is Leat's filter on a timestamp, key[gt], key[gte], key[lt] and key[lte] (leat-api.md §5); an
+// absent bound does not limit.
+type timeRange struct {
+	gt, gte, lt, lte *time.Time
+}
+
+func (f fields) timeRange(key string) timeRange {
+	bounds := f.object(key)
+	return timeRange{gt: bounds.date("gt"), gte: bounds.date("gte"), lt: bounds.date("lt"), lte: bounds.date("lte")}
+}
+
+// contains compares at whole seconds, the precision Leat stores and returns timestamps in, so a client that
+// filters on a created_at it read back finds that record again.
+func (r timeRange) contains(t time.Time) bool {
+	t = t.Truncate(time.Second)
+	return (r.gt == nil || t.After(*r.gt)) && (r.gte == nil || !t.Before(*r.gte)) &&
+		(r.lt == nil || t.Before(*r.lt)) && (r.lte == nil || !t.After(*r.lte))
+}
+
 // object reads a nested object; an absent one reads as empty.
 func (f fields) object(key string) fields {
 	nested := fields{prefix: f.prefix + key + ".", invalid: f.invalid}

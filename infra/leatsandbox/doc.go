@@ -49,8 +49,8 @@
 //   - A normal (not pre-redeemable) reward reception has has_been_collected true and expires_at null.
 //   - GET /rewards with contact_uuid leaves out inactive, out-of-stock and claim-limited rewards, keeps the
 //     unaffordable ones. Expired collectable rewards are not listed.
-//   - Giftcard transactions return custom_attributes as an object; a blocked card is 5001; all cards are
-//     upgradeable.
+//   - Giftcard transactions return custom_attributes as an object, and are listed newest first unless
+//     sort=created_at; a blocked card is 5001; all cards are upgradeable.
 //   - Orders earn PointsPerCurrencyUnit per whole unit of the line and sub-line totals, nothing when
 //     CANCELLED. Returns take back points in proportion to the amounts returned (on the running total, so a
 //     full return takes back exactly what was earned), report them negative, and stop at a zero balance.

@@ -2,6 +2,7 @@ package leatsandbox
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 )
@@ -267,24 +268,47 @@ func (st *state) getGiftcardTransaction(c *call) (reply, error) {
 	return one(giftcardTransactionJSON(t)), nil
 }
 
-// GET /giftcard-transactions: newest first.
+// GET /giftcard-transactions. Leat's reference names the card filter giftcard_hash (the code on the card);
+// giftcard_uuid is accepted too. Newest first unless sort=created_at asks for the oldest first.
 func (st *state) listGiftcardTransactions(c *call) (reply, error) {
+	giftcardHash := c.in.string("giftcard_hash")
 	giftcardUUID := c.in.string("giftcard_uuid")
+	shopUUID := c.in.string("shop_uuid")
+	created := c.in.timeRange("created_at")
+	oldestFirst := c.in.oneOf("sort", "created_at", "-created_at") == "created_at"
 	request := c.in.pageRequest("perPage", 10, 100)
 	if err := c.in.err(); err != nil {
 		return reply{}, err
 	}
-	var card *giftcard
+	var byHash, byUUID *giftcard
+	if giftcardHash != "" {
+		if byHash = st.giftcards.find(func(g *giftcard) bool { return g.hash == giftcardHash }); byHash == nil {
+			return reply{}, errGiftcardNotFound
+		}
+	}
 	if giftcardUUID != "" {
 		var err error
-		if card, err = st.giftcardByUUID(giftcardUUID); err != nil {
+		if byUUID, err = st.giftcardByUUID(giftcardUUID); err != nil {
 			return reply{}, err
 		}
 	}
-	matches := st.giftcardTransactions.filter(func(t *giftcardTransaction) bool { return card == nil || t.card == card })
+	var s *shop
+	if shopUUID != "" {
+		var err error
+		if s, err = st.shopByUUID(shopUUID); err != nil {
+			return reply{}, err
+		}
+	}
+	matches := st.giftcardTransactions.filter(func(t *giftcardTransaction) bool {
+		return (byHash == nil || t.card == byHash) && (byUUID == nil || t.card == byUUID) &&
+			(s == nil || t.shop == s) && created.contains(t.createdAt)
+	})
+	if !oldestFirst {
+		slices.Reverse(matches)
+	}
 	items := make([]object, 0, len(matches))
-	for i := len(matches) - 1; i >= 0; i-- {
-		items = append(items, giftcardTransactionJSON(matches[i]))
+	for _, t := range matches {
+		items = append(items, giftcardTransactionJSON(t))
 	}
 	return transactionPage(paginate(items, request)), nil
 }

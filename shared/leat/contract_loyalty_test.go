@@ -99,6 +99,7 @@ func TestContractRewardReceptions(t *testing.T) {
 	emptyStock := sb.reward(t, "reward out of stock", func(r leatsandbox.SeedReward) bool { return r.Active && r.Stock != nil && *r.Stock == 0 })
 	inactive := sb.reward(t, "inactive reward", func(r leatsandbox.SeedReward) bool { return !r.Active })
 	tooExpensive := sb.reward(t, "reward nobody can afford", func(r leatsandbox.SeedReward) bool { return inStock(r) && r.RequiredCredits > contact.Points })
+	card := sb.card(t, "active card of "+contact.Email, func(c leatsandbox.SeedLoyaltyCard) bool { return c.Active && c.Contact == contact.Email })
 	claim := func(ctx context.Context, reward, contactUUID, shopUUID string) (*leat.RewardReception, error) {
 		return c.CreateRewardReception(ctx, leat.CreateRewardReceptionRequest{ContactUUID: contactUUID, RewardUUID: reward, ShopUUID: shopUUID})
 	}
@@ -111,10 +112,12 @@ func TestContractRewardReceptions(t *testing.T) {
 
 	t.Run("claim and reverse", func(t *testing.T) {
 		before := balance(t)
-		reception, err := claim(t.Context(), plain.UUID, contact.UUID, shop.UUID)
+		reception, err := c.CreateRewardReception(t.Context(), leat.CreateRewardReceptionRequest{
+			ContactUUID: contact.UUID, RewardUUID: plain.UUID, ShopUUID: shop.UUID, ContactIdentifierValue: card.Value})
 		need(t, err, "CreateRewardReception")
 		after := before - plain.RequiredCredits
 		if reception.UUID == "" || reception.Type != "reward_reception" || reception.Credits != -plain.RequiredCredits ||
+			reception.ContactIdentifier == nil || reception.ContactIdentifier.Value != card.Value ||
 			reception.Contact.UUID != contact.UUID || reception.Contact.CreditBalance == nil || reception.Contact.CreditBalance.Balance != after ||
 			reception.Shop.UUID != shop.UUID || reception.Reward == nil || reception.Reward.UUID != plain.UUID || reception.CreatedAt.IsZero() {
 			t.Fatalf("reception %+v", reception)
@@ -396,6 +399,23 @@ func TestContractVouchers(t *testing.T) {
 		}, leat.CodeVoucherNotFound})
 		runCodeCases(t, cases)
 	})
+	t.Run("required fields", func(t *testing.T) {
+		// Leat documents these requirements; a missing field is a validation failure (1003).
+		unlinked := sb.voucher(t, "usable voucher without contact", func(v leatsandbox.SeedVoucher) bool { return sb.usable(t, v) && v.Contact == "" })
+		err := c.ValidateVoucher(t.Context(), leat.ValidateVoucherRequest{VoucherUUID: unlinked.UUID, ShopUUID: shop.UUID})
+		wantInvalidField(t, err, "contact_uuid")
+		_, err = c.RedeemVoucher(t.Context(), leat.RedeemVoucherRequest{Code: unlinked.Code, ShopUUID: shop.UUID})
+		wantInvalidField(t, err, "contact_uuid")
+
+		lock, err := c.LockVoucher(t.Context(), unlinked.UUID)
+		need(t, err, "LockVoucher")
+		redeem := leat.RedeemVoucherRequest{Code: unlinked.Code, ShopUUID: shop.UUID, ContactUUID: sb.voucherUser(t, unlinked)}
+		_, err = c.RedeemVoucher(t.Context(), redeem)
+		wantInvalidField(t, err, "release_key")
+		redeem.ReleaseKey = lock.Lock.ReleaseKey
+		_, err = c.RedeemVoucher(t.Context(), redeem)
+		need(t, err, "RedeemVoucher with the release key")
+	})
 	t.Run("errors", func(t *testing.T) {
 		runCodeCases(t, []codeCase{
 			{"find unknown", func(ctx context.Context) error { return errOf(c.FindVoucher(ctx, "NO-SUCH-CODE")) }, leat.CodeVoucherNotFound},
@@ -436,10 +456,13 @@ func TestContractPromotionsAndNewVouchers(t *testing.T) {
 
 	t.Run("create voucher", func(t *testing.T) {
 		expires := sb.now().Add(30 * 24 * time.Hour).Truncate(time.Second)
+		attribute := pick(t, "promotion attribute", sb.seed.PromotionAttributes, func(string) bool { return true })
 		v, err := c.CreateVoucher(t.Context(), leat.CreateVoucherRequest{PromotionUUID: promotion.UUID, Code: "CONTRACT-0001",
-			ContactUUID: contact.UUID, ExpirationDate: expires, TotalRedemptionsAllowed: 3})
+			ContactUUID: contact.UUID, ExpirationDate: expires, TotalRedemptionsAllowed: 3,
+			CustomAttributes: map[string]string{attribute: "voucher's own"}})
 		need(t, err, "CreateVoucher")
 		if v.UUID == "" || v.Code != "CONTRACT-0001" || v.Status != leat.VoucherActive || v.Promotion.UUID != promotion.UUID ||
+			v.Attributes[attribute] != "voucher's own" ||
 			v.Contact == nil || v.Contact.UUID != contact.UUID || !v.ExpirationDate.Equal(expires) ||
 			v.TotalRedemptionsAllowed == nil || *v.TotalRedemptionsAllowed != 3 {
 			t.Fatalf("voucher %+v", v)
@@ -481,6 +504,12 @@ func TestContractOrders(t *testing.T) {
 				Product: &leat.OrderProduct{ExternalIdentifier: "CAPPUCCINO"}},
 			{ExternalIdentifier: "L2", Name: "Muffin", Quantity: 1, Price: 1000, TotalAmount: 1000},
 		},
+		// Discounts and charges do not change the points; they are sent to prove Leat accepts
+		// the client's encoding of them.
+		AppliedDiscounts: []leat.AppliedDiscount{{ExternalIdentifier: "D1", Name: "Welcome 10%", Amount: 350,
+			AppliedTo: leat.DiscountOnOrder, Type: leat.DiscountPercentage, Value: "10"}},
+		Charges: []leat.OrderCharge{{ExternalIdentifier: "C1", Name: "Service", TotalAmount: 100,
+			ChargeDefinition: &leat.ExternalRef{ExternalIdentifier: "SERVICE_CHARGE"}}},
 	}
 	balance := func(t *testing.T) int64 {
 		t.Helper()
@@ -499,6 +528,7 @@ func TestContractOrders(t *testing.T) {
 	}
 	if got.UUID == "" || got.ExternalIdentifier != order.ExternalIdentifier || got.Reference != order.Reference ||
 		got.Status != leat.OrderCompleted || got.PaymentStatus != leat.PaymentPaid || got.TotalOrderAmount != order.TotalOrderAmount ||
+		got.Currency != sb.seed.Account.Currency ||
 		got.Contact == nil || got.Contact.UUID != contact.UUID || got.BusinessProfile.UUID != shop.UUID || len(got.LineItems) != 2 ||
 		got.LineItems[0].UUID == "" || got.LineItems[0].ExternalIdentifier != "L1" || got.LineItems[0].Product == nil {
 		t.Fatalf("order %+v", got)

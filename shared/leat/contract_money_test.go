@@ -115,7 +115,8 @@ func TestContractGiftcardTransactions(t *testing.T) {
 	c := sb.client
 	shop, otherShop := sb.shop(t), sb.otherShop(t)
 	card := sb.giftcard(t, "usable empty card", func(g leatsandbox.SeedGiftcard) bool { return sb.spendable(g) && g.AmountInCents == 0 })
-	max := sb.program(t, card.Program).MaxAmountInCents
+	maxCents := sb.program(t, card.Program).MaxAmountInCents
+	const loaded, spent = 2500, 1000
 	move := func(ctx context.Context, giftcardUUID, shopUUID string, cents int64, tag string) (*leat.GiftcardTransaction, error) {
 		req := leat.CreateGiftcardTransactionRequest{GiftcardUUID: giftcardUUID, ShopUUID: shopUUID, AmountInCents: cents}
 		if tag != "" {
@@ -134,19 +135,19 @@ func TestContractGiftcardTransactions(t *testing.T) {
 	_, err := move(t.Context(), sb.loadedCard(t).UUID, shop.UUID, -1, "other card")
 	need(t, err, "payment on another card")
 
-	load, err := move(t.Context(), card.UUID, shop.UUID, 2500, "sale-1/load")
+	load, err := move(t.Context(), card.UUID, shop.UUID, loaded, "sale-1/load")
 	need(t, err, "load")
-	if load.UUID == "" || load.AmountInCents != 2500 || load.Giftcard.UUID != card.UUID || load.Shop.UUID != shop.UUID ||
-		load.CreatedAt.IsZero() || load.CustomAttributes["pos_step"] != "sale-1/load" {
+	if load.UUID == "" || load.ID == 0 || load.AmountInCents != loaded || load.Type != "STANDARD" || load.Giftcard.UUID != card.UUID ||
+		load.Shop.UUID != shop.UUID || load.CreatedAt.IsZero() || load.CustomAttributes["pos_step"] != "sale-1/load" {
 		t.Fatalf("load %+v", load)
 	}
-	wantBalance(t, 2500)
-	spend, err := move(t.Context(), card.UUID, otherShop.UUID, -1000, "sale-2/tender")
+	wantBalance(t, loaded)
+	spend, err := move(t.Context(), card.UUID, otherShop.UUID, -spent, "sale-2/tender")
 	need(t, err, "spend")
-	if spend.AmountInCents != -1000 || spend.Shop.UUID != otherShop.UUID {
+	if spend.AmountInCents != -spent || spend.Shop.UUID != otherShop.UUID {
 		t.Fatalf("spend %+v", spend)
 	}
-	wantBalance(t, 1500)
+	wantBalance(t, loaded-spent)
 
 	t.Run("get", func(t *testing.T) {
 		got, err := c.GetGiftcardTransaction(t.Context(), load.UUID)
@@ -213,8 +214,8 @@ func TestContractGiftcardTransactions(t *testing.T) {
 			return func(ctx context.Context) error { return errOf(move(ctx, giftcardUUID, shopUUID, cents, "")) }
 		}
 		runCodeCases(t, []codeCase{
-			{"over the balance", pay(card.UUID, shop.UUID, -1501), leat.CodeInsufficientGiftcardBalance},
-			{"over the program maximum", pay(card.UUID, shop.UUID, max-1500+1), leat.CodeGiftcardMaxAmountExceeded},
+			{"over the balance", pay(card.UUID, shop.UUID, -(loaded - spent + 1)), leat.CodeInsufficientGiftcardBalance},
+			{"over the program maximum", pay(card.UUID, shop.UUID, maxCents-(loaded-spent)+1), leat.CodeGiftcardMaxAmountExceeded},
 			{"expired card", pay(expired.UUID, shop.UUID, -1), leat.CodeGiftcardExpired},
 			{"unknown card", pay(unknownUUID, shop.UUID, -1), leat.CodeGiftcardNotFound},
 			{"unknown shop", pay(card.UUID, unknownUUID, -1), leat.CodeShopNotFound},
@@ -222,7 +223,7 @@ func TestContractGiftcardTransactions(t *testing.T) {
 			{"reverse unknown", func(ctx context.Context) error { return errOf(c.ReverseGiftcardTransaction(ctx, unknownUUID)) }, leat.CodeGiftcardTransactionNotFound},
 			{"reverse not the last", func(ctx context.Context) error { return errOf(c.ReverseGiftcardTransaction(ctx, load.UUID)) }, leat.CodeNotLastGiftcardTransaction},
 		})
-		wantBalance(t, 1500)
+		wantBalance(t, loaded-spent)
 	})
 	t.Run("reverse the last", func(t *testing.T) {
 		reversal, err := c.ReverseGiftcardTransaction(t.Context(), spend.UUID)
@@ -230,7 +231,7 @@ func TestContractGiftcardTransactions(t *testing.T) {
 		if reversal.UUID == "" || reversal.UUID == spend.UUID || reversal.AmountInCents != -spend.AmountInCents || reversal.Giftcard.UUID != card.UUID {
 			t.Fatalf("reversal %+v of %+v", reversal, spend)
 		}
-		wantBalance(t, 2500)
+		wantBalance(t, loaded)
 	})
 }
 
@@ -241,18 +242,19 @@ func TestContractPrepaid(t *testing.T) {
 	card := sb.linkedCard(t)
 	contact := sb.contactByEmail(t, card.Contact)
 	blocked := sb.card(t, "blocked card", func(c leatsandbox.SeedLoyaltyCard) bool { return !c.Active })
+	const toppedUp, paid = 1000, 400
 
 	topUp, err := c.CreatePrepaidTransaction(t.Context(), leat.CreatePrepaidTransactionRequest{
-		ContactUUID: contact.UUID, ShopUUID: shop.UUID, AmountInCents: 1000})
+		ContactUUID: contact.UUID, ShopUUID: shop.UUID, AmountInCents: toppedUp})
 	need(t, err, "top up")
-	if topUp.UUID == "" || topUp.AmountInCents != 1000 || topUp.Balance.BalanceInCents != contact.PrepaidBalanceInCents+1000 ||
+	if topUp.UUID == "" || topUp.AmountInCents != toppedUp || topUp.Balance.BalanceInCents != contact.PrepaidBalanceInCents+toppedUp ||
 		topUp.Shop.UUID != shop.UUID || topUp.CreatedAt.IsZero() || topUp.ContactIdentifier != nil {
 		t.Fatalf("top-up %+v", topUp)
 	}
 	pay, err := c.CreatePrepaidTransaction(t.Context(), leat.CreatePrepaidTransactionRequest{
-		ContactIdentifierValue: card.Value, ShopUUID: shop.UUID, AmountInCents: -400})
+		ContactIdentifierValue: card.Value, ShopUUID: shop.UUID, AmountInCents: -paid})
 	need(t, err, "pay by card")
-	if pay.AmountInCents != -400 || pay.Balance.BalanceInCents != topUp.Balance.BalanceInCents-400 ||
+	if pay.AmountInCents != -paid || pay.Balance.BalanceInCents != topUp.Balance.BalanceInCents-paid ||
 		pay.ContactIdentifier == nil || pay.ContactIdentifier.Value != card.Value {
 		t.Fatalf("payment %+v", pay)
 	}
@@ -268,7 +270,7 @@ func TestContractPrepaid(t *testing.T) {
 	t.Run("reverse", func(t *testing.T) {
 		reversal, err := c.ReversePrepaidTransaction(t.Context(), pay.UUID)
 		need(t, err, "ReversePrepaidTransaction")
-		if reversal.UUID == pay.UUID || reversal.AmountInCents != 400 || reversal.Balance.BalanceInCents != topUp.Balance.BalanceInCents {
+		if reversal.UUID == pay.UUID || reversal.AmountInCents != paid || reversal.Balance.BalanceInCents != topUp.Balance.BalanceInCents {
 			t.Fatalf("reversal %+v", reversal)
 		}
 		balance, err := c.GetPrepaidBalance(t.Context(), contact.UUID)

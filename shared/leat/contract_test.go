@@ -166,14 +166,14 @@ func TestContractHealthCheck(t *testing.T) {
 func TestContractClientCredentials(t *testing.T) {
 	sb := startSandbox(t)
 	account := sb.seed.Account
-	withSecret := func(secret string) *leat.Client {
+	withSecret := func(t *testing.T, secret string) *leat.Client {
 		return sb.newClient(t, func(cfg *leat.Config) {
 			cfg.Credentials = leat.ClientCredentials(account.OAuthClientID, secret)
 		})
 	}
 
 	t.Run("seeded client id and secret", func(t *testing.T) {
-		c := withSecret(account.OAuthClientSecret)
+		c := withSecret(t, account.OAuthClientSecret)
 		shops, err := c.ListShops(t.Context())
 		need(t, err, "ListShops")
 		if len(shops) != len(sb.seed.Shops) {
@@ -186,7 +186,7 @@ func TestContractClientCredentials(t *testing.T) {
 		need(t, err, "ListShops after the token expired")
 	})
 	t.Run("wrong secret", func(t *testing.T) {
-		_, err := withSecret(account.OAuthClientSecret + "-wrong").ListShops(t.Context())
+		_, err := withSecret(t, account.OAuthClientSecret+"-wrong").ListShops(t.Context())
 		if !errors.Is(err, leat.ErrUnauthorized) {
 			t.Fatalf("err = %v, want ErrUnauthorized", err)
 		}
@@ -391,6 +391,9 @@ func TestContractContacts(t *testing.T) {
 			}
 		}
 	})
+	t.Run("invalid email", func(t *testing.T) {
+		wantInvalidField(t, errOf(c.FindOrCreateContact(t.Context(), "not-an-email")), "email")
+	})
 	t.Run("errors", func(t *testing.T) {
 		runCodeCases(t, []codeCase{
 			{"find one by unknown email", func(ctx context.Context) error { return errOf(c.FindContactByEmail(ctx, "nobody@example.com")) }, leat.CodeContactNotFound},
@@ -409,13 +412,16 @@ func TestContractPortalSessions(t *testing.T) {
 	sb := startSandbox(t)
 	c := sb.client
 	shop, contact := sb.shop(t), sb.richContact(t)
+	yes, no := true, false
 	kinds := []struct {
 		name string
 		req  leat.PortalSessionRequest
 	}{
-		{"general", leat.PortalSessionRequest{Kind: leat.PortalSessionGeneral, ScannerType: "hand_scanner"}},
+		{"general", leat.PortalSessionRequest{Kind: leat.PortalSessionGeneral, ScannerType: "hand_scanner",
+			EnableEmailIdentification: &yes, EnableRegistration: &no, EnableOnScreenKeyboard: &yes,
+			CameraService: 2, FacingMode: "environment", PrimaryIdentificationMethod: "email"}},
 		{"credit reception", leat.PortalSessionRequest{Kind: leat.PortalSessionCreditReception, UnitValue: leat.UnitValueFromCents(1040)}},
-		{"redeem giftcards", leat.PortalSessionRequest{Kind: leat.PortalSessionRedeemGiftcards, AmountInCents: 2500}},
+		{"redeem giftcards", leat.PortalSessionRequest{Kind: leat.PortalSessionRedeemGiftcards, AmountInCents: 2500, AllowMultipleGiftcards: &no}},
 		{"top up giftcards", leat.PortalSessionRequest{Kind: leat.PortalSessionTopUpGiftcards}},
 		{"pay prepaid", leat.PortalSessionRequest{Kind: leat.PortalSessionPayPrepaid}},
 		{"top up prepaid", leat.PortalSessionRequest{Kind: leat.PortalSessionTopUpPrepaid}},

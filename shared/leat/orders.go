@@ -259,11 +259,11 @@ type ReturnedOrderCharge struct {
 
 // OrderReturn is a processed return.
 type OrderReturn struct {
-	UUID               string           `json:"uuid"`
-	Status             ReturnStatus     `json:"status"`
-	Order              Ref              `json:"order"`
-	LineItemReturns    []LineItemReturn `json:"line_item_returns"`
-	SubLineItemReturns []LineItemReturn `json:"sub_line_item_returns"`
+	UUID               string              `json:"uuid"`
+	Status             ReturnStatus        `json:"status"`
+	Order              Ref                 `json:"order"`
+	LineItemReturns    []LineItemReturn    `json:"line_item_returns"`
+	SubLineItemReturns []SubLineItemReturn `json:"sub_line_item_returns"`
 }
 
 // LineItemReturn is the returned quantity of one line.
@@ -271,6 +271,14 @@ type LineItemReturn struct {
 	UUID     string `json:"uuid"`
 	Quantity int64  `json:"quantity"`
 	LineItem Ref    `json:"line_item"`
+}
+
+// SubLineItemReturn is the returned quantity of one sub-line. Leat documents
+// the list but not its items; they mirror line returns, naming the sub-line.
+type SubLineItemReturn struct {
+	UUID        string `json:"uuid"`
+	Quantity    int64  `json:"quantity"`
+	SubLineItem Ref    `json:"sub_line_item"`
 }
 
 // ProcessedOrderReturn is the answer of CreateAndProcessOrderReturn.
