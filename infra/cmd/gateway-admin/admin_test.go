@@ -1,0 +1,59 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/leatpos/gateway/infra/ddblocal/ddblocaltest"
+	"github.com/leatpos/gateway/shared/dynamodb"
+	"github.com/leatpos/gateway/shared/tenancy"
+)
+
+func TestAdminCreatesTenantsAndKeys(t *testing.T) {
+	table, _, _ := ddblocaltest.NewTable(t)
+	dir := dynamodb.NewDirectory(table)
+	ctx := context.Background()
+	var out bytes.Buffer
+	a := admin{dir: dir, out: &out}
+
+	err := a.run(ctx, []string{"create-tenant", "-id", "acme", "-name", "Acme", "-credentials", "secretsmanager:leat/acme",
+		"-location", "amsterdam=shop-ams", "-location", "utrecht=shop-utr"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := a.run(ctx, []string{"create-key", "-tenant", "acme", "-name", "till 1", "-scope", "pos", "-location", "utrecht"}); err != nil {
+		t.Fatal(err)
+	}
+	raw := strings.TrimSpace(out.String())
+	p, err := tenancy.Authenticate(ctx, dir, "Bearer "+raw)
+	if err != nil || p.Tenant != "acme" || len(p.Locations) != 1 || p.Locations[0] != "utrecht" || p.Require(tenancy.ScopePOS) != nil {
+		t.Fatalf("the new key authenticates as %+v, %v", p, err)
+	}
+	if err := a.run(ctx, []string{"disable-key", "-key", raw}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tenancy.Authenticate(ctx, dir, "Bearer "+raw); !errors.Is(err, tenancy.ErrKeyDisabled) {
+		t.Fatalf("disabled key: %v", err)
+	}
+
+	refused := [][]string{
+		{},
+		{"delete-everything"},
+		{"create-tenant", "-id", "acme", "-credentials", "x:y", "-location", "a=b"},     // exists
+		{"create-tenant", "-id", "Bad Id", "-credentials", "x:y", "-location", "a=b"},   // invalid id
+		{"create-tenant", "-id", "globex", "-credentials", "x:y", "-location", "nosep"}, // malformed location
+		{"create-key", "-tenant", "nobody", "-name", "x", "-scope", "pos"},
+		{"create-key", "-tenant", "acme", "-name", "x", "-scope", "root"},
+		{"create-key", "-tenant", "acme", "-name", "x", "-scope", "pos", "-location", "paris"},
+		{"disable-key", "-key", "lpg_unknown"},
+	}
+	for _, args := range refused {
+		if err := a.run(ctx, args); err == nil {
+			t.Errorf("%v was accepted", args)
+		}
+	}
+}
