@@ -252,28 +252,25 @@ func (e *Engine) getExecutionHistoryCall(in getExecutionHistoryInput) (getExecut
 
 // stateMachine finds a registered state machine by ARN.
 func (e *Engine) stateMachine(arn string) (*stateMachine, error) {
-	if !validARN(arn, "stateMachine") {
-		return nil, apiErrorf(errInvalidArn, "Invalid Arn: '%s'", arn)
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	m, ok := e.machines[arn]
-	if !ok {
-		return nil, apiErrorf(errStateMachineDoesNotExist, "State Machine Does Not Exist: '%s'", arn)
-	}
-	return m, nil
+	return lookup(e, e.machines, arn, "stateMachine", errStateMachineDoesNotExist, "State Machine Does Not Exist")
 }
 
 // execution finds an execution by ARN.
 func (e *Engine) execution(arn string) (*execution, error) {
-	if !validARN(arn, "execution") {
+	return lookup(e, e.executions, arn, "execution", errExecutionDoesNotExist, "Execution Does Not Exist")
+}
+
+// lookup finds a resource of one kind by ARN, answering as AWS does for a
+// malformed or an unknown ARN.
+func lookup[T any](e *Engine, byARN map[string]*T, arn, kind, missing, missingMessage string) (*T, error) {
+	if !validARN(arn, kind) {
 		return nil, apiErrorf(errInvalidArn, "Invalid Arn: '%s'", arn)
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	x, ok := e.executions[arn]
+	v, ok := byARN[arn]
 	if !ok {
-		return nil, apiErrorf(errExecutionDoesNotExist, "Execution Does Not Exist: '%s'", arn)
+		return nil, apiErrorf(missing, "%s: '%s'", missingMessage, arn)
 	}
-	return x, nil
+	return v, nil
 }
