@@ -120,6 +120,39 @@ func TestIdempotentReplay(t *testing.T) {
 	}
 }
 
+func TestConcurrentRetryIsToldToWait(t *testing.T) {
+	anna := richest(t)
+	c := card(t, func(c leatsandbox.SeedLoyaltyCard) bool { return c.Contact == anna.Email && c.Active })
+	// Leat answers the first request slowly, so the retry arrives while it runs.
+	slow := leatsandbox.Fault{Kind: leatsandbox.FaultLatency, Path: "/contact-identifiers/find", Delay: 700 * time.Millisecond, Times: 1}
+	if err := stack.Sandbox.InjectFault(slow); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stack.Sandbox.ClearFaults)
+	req := request{Method: http.MethodPost, Path: "/v1/customers/identify", Body: `{"identifier":"` + c.Value + `"}`,
+		Headers: map[string]string{"Idempotency-Key": newIdempotencyKey()}}
+	type result struct {
+		answer
+		err error
+	}
+	first := make(chan result, 1)
+	go func() {
+		a, err := exchange(req)
+		first <- result{a, err}
+	}()
+	time.Sleep(200 * time.Millisecond)
+	retry := call(t, req)
+	if retry.Status != http.StatusConflict || retry.problemCode(t) != "request_in_progress" || retry.Header.Get("Retry-After") == "" {
+		t.Fatalf("retry while running: %d %v %s", retry.Status, retry.Header, retry.Body)
+	}
+	if r := <-first; r.err != nil || r.Status != http.StatusOK || len(r.Mismatches) > 0 {
+		t.Fatalf("first request: %v %d %s %v", r.err, r.Status, r.Body, r.Mismatches)
+	}
+	if again := call(t, req); again.Status != http.StatusOK || again.Header.Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("retry after it finished: %d %s", again.Status, again.Body)
+	}
+}
+
 func TestLeatUnavailable(t *testing.T) {
 	anna := richest(t)
 	fault := leatsandbox.Fault{Kind: leatsandbox.FaultMaintenance, Method: http.MethodGet, Path: "/contacts/{uuid}", RetryAfter: time.Second}

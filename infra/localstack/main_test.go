@@ -84,6 +84,8 @@ type answer struct {
 	Status int
 	Header http.Header
 	Body   []byte
+	// Mismatches lists where the answer departs from the OpenAPI document.
+	Mismatches []string
 }
 
 func (a answer) json(t *testing.T) map[string]any {
@@ -128,13 +130,26 @@ func newIdempotencyKey() string {
 // call sends the request and checks the answer against the OpenAPI document.
 func call(t *testing.T, r request) answer {
 	t.Helper()
+	a, err := exchange(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mismatch := range a.Mismatches {
+		t.Errorf("%s %s → %d does not match the OpenAPI document: %s", r.Method, r.Path, a.Status, mismatch)
+	}
+	return a
+}
+
+// exchange sends the request and reads the answer in full; it does not touch
+// a testing.T, so a test may run it on another goroutine.
+func exchange(r request) (answer, error) {
 	var body io.Reader
 	if r.Body != "" {
 		body = strings.NewReader(r.Body)
 	}
 	req, err := http.NewRequest(r.Method, stack.GatewayURL+r.Path, body)
 	if err != nil {
-		t.Fatal(err)
+		return answer{}, err
 	}
 	if r.Body != "" {
 		req.Header.Set("Content-Type", "application/json")
@@ -154,23 +169,24 @@ func call(t *testing.T, r request) answer {
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatal(err)
+		return answer{}, err
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
 	if err != nil {
-		t.Fatal(err)
+		return answer{}, err
 	}
+	a := answer{Status: resp.StatusCode, Header: resp.Header, Body: raw}
 	resp.Body = io.NopCloser(bytes.NewReader(raw))
 	if ok, problems := openAPI.ValidateHttpResponse(req, resp); !ok && !r.Undocumented {
 		for _, p := range problems {
-			t.Errorf("%s %s → %d does not match the OpenAPI document: %s %s", r.Method, r.Path, resp.StatusCode, p.Message, p.Reason)
+			a.Mismatches = append(a.Mismatches, p.Message+" "+p.Reason)
 			for _, se := range p.SchemaValidationErrors {
-				t.Errorf("  %s: %s", se.FieldPath, se.Reason)
+				a.Mismatches = append(a.Mismatches, se.FieldPath+": "+se.Reason)
 			}
 		}
 	}
-	return answer{Status: resp.StatusCode, Header: resp.Header, Body: raw}
+	return a, nil
 }
 
 func cmpOr(a, b string) string {

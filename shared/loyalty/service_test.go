@@ -88,9 +88,9 @@ func (d directory) APIKey(context.Context, tenancy.KeyHash) (tenancy.APIKey, err
 
 var till = tenancy.Principal{Tenant: "acme", Scopes: []tenancy.Scope{tenancy.ScopePOS}, Locations: []tenancy.LocationID{"store"}}
 
-func newService(acc *account) *loyalty.Service {
+func newService(platforms loyalty.Platforms) *loyalty.Service {
 	t := tenancy.Tenant{ID: "acme", Currency: "EUR", AttributePrefix: "pos_", Locations: []tenancy.Location{{ID: "store", ShopUUID: "shop-1"}}}
-	return loyalty.NewService(directory{t}, acc, func() time.Time { return now })
+	return loyalty.NewService(directory{t}, platforms, func() time.Time { return now })
 }
 
 func TestIdentifyByCard(t *testing.T) {
