@@ -19,6 +19,7 @@ func otherTenant(t *testing.T) string {
 	other := stack.Tenant
 	other.ID, other.Name = tenancy.TenantID("other-"+strconv.FormatInt(time.Now().UnixNano(), 36)), "Other tenant"
 	other.Locations = []tenancy.Location{{ID: "other-store", Name: "Other store", ShopUUID: stack.Tenant.Locations[0].ShopUUID}}
+	other.DefaultLocation = "other-store"
 	if err := stack.Directory.CreateTenant(ctx, other); err != nil {
 		t.Fatal(err)
 	}

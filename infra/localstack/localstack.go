@@ -257,6 +257,7 @@ func (s *Stack) provision(ctx context.Context, dir tenancy.Directory) error {
 	for i, shop := range shops {
 		t.Locations = append(t.Locations, tenancy.Location{ID: tenancy.LocationID(fmt.Sprintf("shop-%d", i+1)), Name: shop.Name, ShopUUID: shop.UUID})
 	}
+	t.DefaultLocation = t.Locations[0].ID
 	if err := dir.CreateTenant(ctx, t); errors.Is(err, tenancy.ErrTenantExists) {
 		err = dir.UpdateTenant(ctx, t)
 	} else if err != nil {

@@ -35,6 +35,7 @@ type tenantItem struct {
 	RewardStrategy  string         `dynamodbav:"reward_strategy"`
 	VoucherStrategy string         `dynamodbav:"voucher_strategy"`
 	Locations       []locationItem `dynamodbav:"locations"`
+	DefaultLocation string         `dynamodbav:"default_location,omitempty"`
 }
 
 type locationItem struct {
@@ -73,6 +74,7 @@ func (d *Directory) putTenant(ctx context.Context, t tenancy.Tenant, condition s
 		PK: pk, SK: sk, ID: string(t.ID), Name: t.Name, LeatCredentials: t.LeatCredentials,
 		Currency: string(t.Currency), AttributePrefix: t.AttributePrefix,
 		RewardStrategy: string(t.RewardStrategy), VoucherStrategy: string(t.VoucherStrategy),
+		DefaultLocation: string(t.DefaultLocation),
 	}
 	for _, l := range t.Locations {
 		item.Locations = append(item.Locations, locationItem{ID: string(l.ID), Name: l.Name, ShopUUID: l.ShopUUID})
@@ -99,6 +101,7 @@ func (d *Directory) Tenant(ctx context.Context, id tenancy.TenantID) (tenancy.Te
 		Currency: money.Currency(item.Currency), AttributePrefix: item.AttributePrefix,
 		RewardStrategy:  tenancy.RewardStrategy(item.RewardStrategy),
 		VoucherStrategy: tenancy.VoucherStrategy(item.VoucherStrategy),
+		DefaultLocation: tenancy.LocationID(item.DefaultLocation),
 	}
 	for _, l := range item.Locations {
 		t.Locations = append(t.Locations, tenancy.Location{ID: tenancy.LocationID(l.ID), Name: l.Name, ShopUUID: l.ShopUUID})

@@ -19,6 +19,7 @@ func demoTenant() tenancy.Tenant {
 			{ID: "amsterdam", Name: "Amsterdam", ShopUUID: "shop-ams"},
 			{ID: "utrecht", Name: "Utrecht", ShopUUID: "shop-utr"},
 		},
+		DefaultLocation: "utrecht",
 	}
 }
 
@@ -43,7 +44,8 @@ func TestDirectoryTenants(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Name != "Acme Coffee" || len(got.Locations) != 2 || got.Locations[1].ShopUUID != "shop-utr" || got.Currency != "EUR" {
+	if got.Name != "Acme Coffee" || len(got.Locations) != 2 || got.Locations[1].ShopUUID != "shop-utr" || got.Currency != "EUR" ||
+		got.DefaultLocation != "utrecht" {
 		t.Fatalf("tenant read back as %+v", got)
 	}
 	invalid := demoTenant()

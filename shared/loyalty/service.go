@@ -39,17 +39,13 @@ type account struct {
 }
 
 func (s *Service) account(ctx context.Context, p tenancy.Principal, requested tenancy.LocationID) (account, error) {
-	locationID, err := p.Location(requested)
-	if err != nil {
-		return account{}, err
-	}
 	t, err := s.directory.Tenant(ctx, p.Tenant)
 	if err != nil {
 		return account{}, err
 	}
-	location, ok := t.Location(locationID)
-	if !ok {
-		return account{}, fmt.Errorf("%w: %q", tenancy.ErrLocationMissing, locationID)
+	location, err := t.LocationFor(p, requested)
+	if err != nil {
+		return account{}, err
 	}
 	platform, err := s.platforms.For(ctx, t)
 	if err != nil {

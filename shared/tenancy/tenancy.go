@@ -104,6 +104,9 @@ type Tenant struct {
 	RewardStrategy  RewardStrategy
 	VoucherStrategy VoucherStrategy
 	Locations       []Location
+	// DefaultLocation, when set, serves keys bound to several locations that
+	// name none (a back office acting for the head office's shop).
+	DefaultLocation LocationID
 }
 
 // Validate checks a tenant before it is stored.
@@ -144,10 +147,30 @@ func (t Tenant) Validate() error {
 			problems = append(problems, fmt.Sprintf("location %q needs a Leat shop uuid", l.ID))
 		}
 	}
+	if _, ok := t.Location(t.DefaultLocation); t.DefaultLocation != "" && !ok {
+		problems = append(problems, fmt.Sprintf("default location %q is not one of the tenant's", t.DefaultLocation))
+	}
 	if len(problems) > 0 {
 		return fmt.Errorf("%w: %s", ErrInvalid, strings.Join(problems, "; "))
 	}
 	return nil
+}
+
+// LocationFor resolves the location a request acts for: the one it names, the
+// key's only one, or the tenant's default when the key serves several.
+func (t Tenant) LocationFor(p Principal, requested LocationID) (Location, error) {
+	id, err := p.Location(requested)
+	if errors.Is(err, ErrLocationRequired) && t.DefaultLocation != "" && slices.Contains(p.Locations, t.DefaultLocation) {
+		id, err = t.DefaultLocation, nil
+	}
+	if err != nil {
+		return Location{}, err
+	}
+	location, ok := t.Location(id)
+	if !ok {
+		return Location{}, fmt.Errorf("%w: %q", ErrLocationMissing, id)
+	}
+	return location, nil
 }
 
 // Location finds one of the tenant's locations.

@@ -114,3 +114,37 @@ func TestPrincipal(t *testing.T) {
 		t.Errorf("missing scope: %v", err)
 	}
 }
+
+func TestLocationFor(t *testing.T) {
+	withDefault := validTenant()
+	withDefault.DefaultLocation = "utrecht"
+	till := tenancy.Principal{Tenant: "acme", Locations: []tenancy.LocationID{"amsterdam"}}
+	office := tenancy.Principal{Tenant: "acme", Locations: []tenancy.LocationID{"amsterdam", "utrecht"}}
+	stray := tenancy.Principal{Tenant: "acme", Locations: []tenancy.LocationID{"amsterdam", "paris"}}
+	tests := []struct {
+		name      string
+		tenant    tenancy.Tenant
+		p         tenancy.Principal
+		requested tenancy.LocationID
+		shop      string
+		err       error
+	}{
+		{"till's own location", withDefault, till, "", "shop-1", nil},
+		{"named location", validTenant(), office, "utrecht", "shop-2", nil},
+		{"several, none named, no default", validTenant(), office, "", "", tenancy.ErrLocationRequired},
+		{"several, none named, the default", withDefault, office, "", "shop-2", nil},
+		{"default the key does not serve", withDefault, till, "utrecht", "", tenancy.ErrLocationMissing},
+		{"key names a location the tenant lacks", validTenant(), stray, "paris", "", tenancy.ErrLocationMissing},
+	}
+	for _, tt := range tests {
+		got, err := tt.tenant.LocationFor(tt.p, tt.requested)
+		if got.ShopUUID != tt.shop || !errors.Is(err, tt.err) {
+			t.Errorf("%s: got %+v, %v", tt.name, got, err)
+		}
+	}
+	invalid := validTenant()
+	invalid.DefaultLocation = "paris"
+	if err := invalid.Validate(); !errors.Is(err, tenancy.ErrInvalid) {
+		t.Errorf("a default outside the tenant's locations: %v", err)
+	}
+}

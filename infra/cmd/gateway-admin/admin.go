@@ -53,6 +53,7 @@ func (a admin) createTenant(ctx context.Context, args []string) error {
 	vouchers := fs.String("voucher-strategy", string(tenancy.VoucherLockRedeem), "lock_redeem or redeem_reverse")
 	var locations repeated
 	fs.Var(&locations, "location", "id=leat-shop-uuid, once per location")
+	defaultLocation := fs.String("default-location", "", "the location for keys that serve several and name none")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -63,6 +64,7 @@ func (a admin) createTenant(ctx context.Context, args []string) error {
 	t := tenancy.Tenant{
 		ID: tenancy.TenantID(*id), Name: *name, LeatCredentials: *credentials, Currency: cur, AttributePrefix: *prefix,
 		RewardStrategy: tenancy.RewardStrategy(*rewards), VoucherStrategy: tenancy.VoucherStrategy(*vouchers),
+		DefaultLocation: tenancy.LocationID(*defaultLocation),
 	}
 	for _, l := range locations {
 		locID, shop, ok := strings.Cut(l, "=")

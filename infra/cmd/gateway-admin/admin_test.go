@@ -20,9 +20,12 @@ func TestAdminCreatesTenantsAndKeys(t *testing.T) {
 	a := admin{dir: dir, out: &out}
 
 	err := a.run(ctx, []string{"create-tenant", "-id", "acme", "-name", "Acme", "-credentials", "secretsmanager:leat/acme",
-		"-location", "amsterdam=shop-ams", "-location", "utrecht=shop-utr"})
+		"-location", "amsterdam=shop-ams", "-location", "utrecht=shop-utr", "-default-location", "amsterdam"})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if tenant, err := dir.Tenant(ctx, "acme"); err != nil || tenant.DefaultLocation != "amsterdam" || len(tenant.Locations) != 2 {
+		t.Fatalf("created tenant %+v, %v", tenant, err)
 	}
 	out.Reset()
 	if err := a.run(ctx, []string{"create-key", "-tenant", "acme", "-name", "till 1", "-scope", "pos", "-location", "utrecht"}); err != nil {
