@@ -1,0 +1,59 @@
+package localstack_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/leatpos/gateway/infra/repo"
+)
+
+// TestReadmeCurlCallsWork runs the README's "Try it" commands against the
+// stack, as a newcomer would paste them after `make run`.
+func TestReadmeCurlCallsWork(t *testing.T) {
+	for _, tool := range []string{"bash", "curl"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatalf("%s is missing", tool)
+			}
+			t.Skipf("%s is missing", tool)
+		}
+	}
+	readme, err := repo.Path("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(readme)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, tryIt, _ := strings.Cut(string(raw), "## Try it")
+	block := regexp.MustCompile("(?s)```sh\n(.*?)```").FindStringSubmatch(tryIt)
+	if block == nil || !strings.Contains(block[1], "build/localstack.env") {
+		t.Fatal(`README's "Try it" has no sh block sourcing build/localstack.env`)
+	}
+	dir := t.TempDir()
+	envFile, err := os.Create(filepath.Join(dir, "localstack.env"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stack.PrintEnv(envFile)
+	envFile.Close()
+	script := strings.ReplaceAll(block[1], "build/localstack.env", envFile.Name())
+
+	out, err := exec.Command("bash", "-euo", "pipefail", "-c", script).CombinedOutput()
+	if err != nil {
+		t.Fatalf("README commands failed: %v\n%s", err, out)
+	}
+	if strings.Contains(string(out), "/problems/") || strings.Contains(string(out), `"message"`) {
+		t.Fatalf("README commands were refused:\n%s", out)
+	}
+	for _, want := range []string{`"identifier":{"value":"LEAT-1001"`, `"rewards":[`, `"voucher":{`, `"giftcard":{`} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("README commands did not answer %s:\n%s", want, out)
+		}
+	}
+}
