@@ -5,7 +5,9 @@ SHELL := bash
 GO ?= go
 SANDBOX_ADDR ?= 127.0.0.1:8480
 
-.PHONY: run test sandbox lint vet node-deps bench
+FUNCTIONS := $(notdir $(wildcard functions/*))
+
+.PHONY: run test build sandbox lint vet node-deps bench
 
 ## run: the whole gateway on localhost (DynamoDB Local, local Step Functions, emulated
 ## API Gateway, Leat sandbox). Prints GATEWAY_URL and the demo API keys; Ctrl-C stops it.
@@ -14,8 +16,17 @@ run: node-deps
 
 ## test: every check CI runs: lint, vet and all Go tests with the race detector, with one
 ## DynamoDB Local shared by the whole run.
-test: node-deps lint vet
+test: node-deps lint vet build
 	$(GO) run ./infra/cmd/ddblocal -- $(GO) test -race -count=1 ./...
+
+## build: every function as the bootstrap binary Lambda runs (provided.al2023, arm64).
+build: $(FUNCTIONS:%=build/%/bootstrap)
+
+build/%/bootstrap: FORCE
+	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -tags lambda.norpc -trimpath -ldflags='-s -w' -o $@ ./functions/$*
+
+.PHONY: FORCE
+FORCE:
 
 ## sandbox: run the Leat sandbox alone; prints LEAT_API_URL and LEAT_API_TOKEN.
 sandbox:
