@@ -5,7 +5,7 @@ SHELL := bash
 GO ?= go
 SANDBOX_ADDR ?= 127.0.0.1:8480
 
-FUNCTIONS := $(notdir $(wildcard functions/*))
+FUNCTIONS := $(notdir $(patsubst %/,%,$(wildcard functions/*/)))
 
 .PHONY: run test build sandbox lint vet node-deps bench
 
