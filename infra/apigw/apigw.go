@@ -27,13 +27,19 @@ import (
 	"github.com/leatpos/gateway/infra/samtemplate"
 )
 
-// Identifiers the emulated API reports, shaped like AWS's.
+// The account and region every local ARN uses, shaped like AWS's, and the
+// emulated API's own identifiers.
 const (
-	accountID = "000000000000"
-	region    = "us-east-1"
+	AccountID = "000000000000"
+	Region    = "us-east-1"
 	apiID     = "local"
 	stage     = "$default"
 )
+
+// FunctionARN is the ARN a local function is invoked by.
+func FunctionARN(name string) string {
+	return fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", Region, AccountID, name)
+}
 
 // Gateway is an emulated HTTP API.
 type Gateway struct {
@@ -126,12 +132,12 @@ func (in *integration) authorize(ctx context.Context, ev *events.APIGatewayV2HTT
 	}
 	req := events.APIGatewayV2CustomAuthorizerV2Request{
 		Version: "2.0", Type: "REQUEST",
-		RouteArn:       fmt.Sprintf("arn:aws:execute-api:%s:%s:%s/%s/%s%s", region, accountID, apiID, stage, ev.RequestContext.HTTP.Method, ev.RawPath),
+		RouteArn:       fmt.Sprintf("arn:aws:execute-api:%s:%s:%s/%s/%s%s", Region, AccountID, apiID, stage, ev.RequestContext.HTTP.Method, ev.RawPath),
 		IdentitySource: []string{identity}, RouteKey: ev.RouteKey, RawPath: ev.RawPath, RawQueryString: ev.RawQueryString,
 		Cookies: ev.Cookies, Headers: ev.Headers, QueryStringParameters: ev.QueryStringParameters,
 		PathParameters: ev.PathParameters, StageVariables: ev.StageVariables,
 		RequestContext: events.APIGatewayV2HTTPRequestContext{
-			AccountID: accountID, APIID: apiID, DomainName: ev.RequestContext.DomainName, HTTP: ev.RequestContext.HTTP,
+			AccountID: AccountID, APIID: apiID, DomainName: ev.RequestContext.DomainName, HTTP: ev.RequestContext.HTTP,
 			RequestID: ev.RequestContext.RequestID, RouteKey: ev.RouteKey, Stage: stage,
 			Time: ev.RequestContext.Time, TimeEpoch: ev.RequestContext.TimeEpoch,
 		},
@@ -159,7 +165,7 @@ func (g *Gateway) invoke(ctx context.Context, h lambda.Handler, function, reques
 	defer cancel()
 	ctx = lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{
 		AwsRequestID:       requestID,
-		InvokedFunctionArn: fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", region, accountID, function),
+		InvokedFunctionArn: FunctionARN(function),
 	})
 	res, err := h.Invoke(ctx, payload)
 	if err != nil {
@@ -183,7 +189,7 @@ func (in *integration) event(r *http.Request) (events.APIGatewayV2HTTPRequest, e
 		RawPath: r.URL.EscapedPath(), RawQueryString: r.URL.RawQuery,
 		Headers: map[string]string{}, Cookies: cookies(r),
 		RequestContext: events.APIGatewayV2HTTPRequestContext{
-			AccountID: accountID, APIID: apiID, DomainName: r.Host, DomainPrefix: strings.Split(r.Host, ".")[0],
+			AccountID: AccountID, APIID: apiID, DomainName: r.Host, DomainPrefix: strings.Split(r.Host, ".")[0],
 			Stage: stage, RouteKey: in.route.Method + " " + in.route.Path, RequestID: requestID(),
 			Time: now.Format("02/Jan/2006:15:04:05 -0700"), TimeEpoch: now.UnixMilli(),
 			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{

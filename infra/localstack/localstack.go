@@ -120,7 +120,7 @@ func Start(ctx context.Context, opts Options) (s *Stack, err error) {
 	for _, fn := range app.Functions() {
 		handlers[fn.Name] = fn.Handler(deps)
 	}
-	if err := s.stepFunctions(opts, tmpl, handlers, opts.TableName); err != nil {
+	if err := s.stepFunctions(opts, tmpl, handlers); err != nil {
 		return nil, err
 	}
 	gateway, err := apigw.New(tmpl, handlers, opts.Logger)
@@ -136,8 +136,8 @@ func Start(ctx context.Context, opts Options) (s *Stack, err error) {
 // stepFunctions runs the template's state machines on the local engine, with
 // every function's handler in-process and the template's substitutions
 // resolved to the local resources.
-func (s *Stack) stepFunctions(opts Options, tmpl *samtemplate.Template, handlers map[string]any, tableName string) error {
-	engine, err := localsfn.New(localsfn.Options{Addr: opts.StepFunctionsAddr, Region: region, AccountID: accountID, Logger: opts.Logger})
+func (s *Stack) stepFunctions(opts Options, tmpl *samtemplate.Template, handlers map[string]any) error {
+	engine, err := localsfn.New(localsfn.Options{Addr: opts.StepFunctionsAddr, Region: apigw.Region, AccountID: apigw.AccountID, Logger: opts.Logger})
 	if err != nil {
 		return err
 	}
@@ -151,7 +151,7 @@ func (s *Stack) stepFunctions(opts Options, tmpl *samtemplate.Template, handlers
 	for _, sm := range tmpl.StateMachines {
 		subs := map[string]string{}
 		for key, v := range sm.Substitutions {
-			if subs[key], err = resolve(tmpl, v, tableName); err != nil {
+			if subs[key], err = resolve(tmpl, v, opts.TableName); err != nil {
 				return fmt.Errorf("localstack: %s substitution %s: %w", sm.LogicalID, key, err)
 			}
 		}
@@ -166,12 +166,6 @@ func (s *Stack) stepFunctions(opts Options, tmpl *samtemplate.Template, handlers
 	return nil
 }
 
-// The local account and region every emulated ARN uses.
-const (
-	region    = "us-east-1"
-	accountID = "000000000000"
-)
-
 // resolve gives a template value its local meaning: a function's ARN for
 // !GetAtt Function.Arn, the table's name for !Ref of the table, a literal as is.
 func resolve(tmpl *samtemplate.Template, v samtemplate.Value, tableName string) (string, error) {
@@ -181,7 +175,7 @@ func resolve(tmpl *samtemplate.Template, v samtemplate.Value, tableName string) 
 	case "GetAtt":
 		logicalID, attr, _ := strings.Cut(v.Text, ".")
 		if fn, ok := tmpl.Function(logicalID); ok && attr == "Arn" {
-			return fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", region, accountID, fn.Name), nil
+			return apigw.FunctionARN(fn.Name), nil
 		}
 	case "Ref":
 		for _, t := range tmpl.Tables {

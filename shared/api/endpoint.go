@@ -92,8 +92,10 @@ func (rt Route) Lambda(d Deps) LambdaFunc {
 		ctx = logging.Into(ctx, log)
 
 		resp, replayed, principal, err := rt.serve(ctx, d, ev, requestID)
+		var retryAfter int
 		if err != nil {
-			resp = problemResponse(ctx, err, requestID, ev.RawPath)
+			p := problemOf(ctx, err, requestID, ev.RawPath)
+			resp, retryAfter = p.response(), p.RetryAfter
 		}
 		out := events.APIGatewayV2HTTPResponse{
 			StatusCode: resp.Status,
@@ -106,8 +108,8 @@ func (rt Route) Lambda(d Deps) LambdaFunc {
 		if replayed {
 			out.Headers[HeaderReplayed] = "true"
 		}
-		if retry := retryAfter(resp); retry > 0 {
-			out.Headers["Retry-After"] = strconv.Itoa(retry)
+		if retryAfter > 0 {
+			out.Headers["Retry-After"] = strconv.Itoa(retryAfter)
 		}
 		logging.From(ctx).Info("request", "method", ev.RequestContext.HTTP.Method, "status", resp.Status,
 			logging.Tenant, string(principal.Tenant), "key", principal.KeyName, "replayed", replayed,
@@ -141,7 +143,7 @@ func (rt Route) serve(ctx context.Context, d Deps, ev events.APIGatewayV2HTTPReq
 		resp, err := rt.answer(ctx, req)
 		if err != nil && final(err) {
 			// A refusal by the domain is this request's answer: keep it for replays.
-			return problemResponse(ctx, err, requestID, ev.RawPath), nil
+			return problemOf(ctx, err, requestID, ev.RawPath).response(), nil
 		}
 		return resp, err
 	})
@@ -219,20 +221,10 @@ func requestIDOf(ctx context.Context, ev events.APIGatewayV2HTTPRequest) string 
 	return ""
 }
 
-// retryAfter reads the Retry-After a stored problem carries.
-func retryAfter(resp idempotency.Response) int {
-	if resp.ContentType != ProblemContentType {
-		return 0
-	}
-	var p Problem
-	if json.Unmarshal(resp.Body, &p) != nil {
-		return 0
-	}
-	return p.RetryAfter
-}
-
-// problemResponse answers an error as problem+json and logs why.
-func problemResponse(ctx context.Context, err error, requestID, instance string) idempotency.Response {
+// problemOf answers an error as a problem and logs why. Problems that carry a
+// Retry-After (in progress, Leat unavailable) are never stored for replay, so
+// the header is only ever set on fresh answers.
+func problemOf(ctx context.Context, err error, requestID, instance string) Problem {
 	p := problemFor(err)
 	p.RequestID, p.Instance = requestID, instance
 	level := slog.LevelInfo
@@ -240,6 +232,10 @@ func problemResponse(ctx context.Context, err error, requestID, instance string)
 		level = slog.LevelError
 	}
 	logging.From(ctx).Log(ctx, level, "request failed", "code", p.Code, "status", p.Status, "error", err.Error())
+	return p
+}
+
+func (p Problem) response() idempotency.Response {
 	return idempotency.Response{Status: p.Status, ContentType: ProblemContentType, Body: p.body()}
 }
 
