@@ -2,6 +2,7 @@ package dynamodb
 
 import (
 	"context"
+	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
@@ -34,80 +35,121 @@ func checkoutPK(tenant tenancy.TenantID, id ledger.CheckoutID) string {
 	return "T#" + string(tenant) + "#CHECKOUT#" + string(id)
 }
 
+// checkoutDetails are the parts of a checkout written as one JSON document:
+// the saga reads them whole and no query looks inside.
+type checkoutDetails struct {
+	Basket    ledger.Basket     `json:"basket"`
+	Discounts []ledger.Discount `json:"discounts,omitempty"`
+	Totals    ledger.Totals     `json:"totals"`
+	Payment   *ledger.Payment   `json:"payment,omitempty"`
+	Refusal   *ledger.Refusal   `json:"refusal,omitempty"`
+	Result    *ledger.Result    `json:"result,omitempty"`
+}
+
 type checkoutItem struct {
-	PK           string    `dynamodbav:"pk"`
-	SK           string    `dynamodbav:"sk"`
-	ID           string    `dynamodbav:"checkout_id"`
-	Location     string    `dynamodbav:"location"`
-	POSOrderID   string    `dynamodbav:"pos_order_id"`
-	Status       string    `dynamodbav:"status"`
-	ContactUUID  string    `dynamodbav:"contact_uuid,omitempty"`
-	TotalMinor   int64     `dynamodbav:"total_minor"`
-	Currency     string    `dynamodbav:"currency"`
-	ExecutionARN string    `dynamodbav:"execution_arn,omitempty"`
-	TaskToken    string    `dynamodbav:"task_token,omitempty"`
-	CreatedAt    time.Time `dynamodbav:"created_at"`
-	UpdatedAt    time.Time `dynamodbav:"updated_at"`
-	Version      int64     `dynamodbav:"version"`
+	PK              string    `dynamodbav:"pk"`
+	SK              string    `dynamodbav:"sk"`
+	ID              string    `dynamodbav:"checkout_id"`
+	Location        string    `dynamodbav:"location"`
+	ShopUUID        string    `dynamodbav:"shop_uuid"`
+	POSOrderID      string    `dynamodbav:"pos_order_id"`
+	Status          string    `dynamodbav:"status"`
+	ContactUUID     string    `dynamodbav:"contact_uuid,omitempty"`
+	Currency        string    `dynamodbav:"currency"`
+	PointsBefore    int64     `dynamodbav:"points_before"`
+	PaymentDeadline time.Time `dynamodbav:"payment_deadline,omitempty"`
+	Details         string    `dynamodbav:"details"`
+	ExecutionARN    string    `dynamodbav:"execution_arn,omitempty"`
+	TaskToken       string    `dynamodbav:"task_token,omitempty"`
+	RequestKey      string    `dynamodbav:"request_key,omitempty"`
+	ClaimLinkIssued bool      `dynamodbav:"claim_link_issued,omitempty"`
+	CreatedAt       time.Time `dynamodbav:"created_at"`
+	UpdatedAt       time.Time `dynamodbav:"updated_at"`
+	Version         int64     `dynamodbav:"version"`
 }
 
 type stepItem struct {
 	PK           string    `dynamodbav:"pk"`
 	SK           string    `dynamodbav:"sk"`
-	Kind         string    `dynamodbav:"kind"`
 	State        string    `dynamodbav:"state"`
-	Reference    string    `dynamodbav:"reference,omitempty"`
-	AmountMinor  int64     `dynamodbav:"amount_minor"`
-	Currency     string    `dynamodbav:"currency,omitempty"`
+	Details      string    `dynamodbav:"details"`
 	LeatUUID     string    `dynamodbav:"leat_uuid,omitempty"`
 	ReversalUUID string    `dynamodbav:"reversal_uuid,omitempty"`
+	FailureCode  string    `dynamodbav:"failure_code,omitempty"`
 	Failure      string    `dynamodbav:"failure,omitempty"`
+	Attempts     int       `dynamodbav:"attempts"`
+	LeaseUntil   time.Time `dynamodbav:"lease_until,omitempty"`
 	IntentAt     time.Time `dynamodbav:"intent_at"`
 	DoneAt       time.Time `dynamodbav:"done_at,omitempty"`
 	ReversedAt   time.Time `dynamodbav:"reversed_at,omitempty"`
+	Version      int64     `dynamodbav:"version"`
 }
 
-func toCheckoutItem(c ledger.Checkout) checkoutItem {
+func toCheckoutItem(c ledger.Checkout) (checkoutItem, error) {
+	details, err := json.Marshal(checkoutDetails{
+		Basket: c.Basket, Discounts: c.Discounts, Totals: c.Totals, Payment: c.Payment, Refusal: c.Refusal, Result: c.Result,
+	})
+	if err != nil {
+		return checkoutItem{}, wrap("marshal checkout", err)
+	}
 	return checkoutItem{
 		PK: checkoutPK(c.Tenant, c.ID), SK: checkoutHeaderSK, ID: string(c.ID), Location: string(c.Location),
-		POSOrderID: c.POSOrderID, Status: string(c.Status), ContactUUID: c.ContactUUID,
-		TotalMinor: c.Total.Amount, Currency: string(c.Total.Currency), ExecutionARN: c.ExecutionARN,
-		TaskToken: c.TaskToken, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Version: c.Version,
-	}
+		ShopUUID: c.ShopUUID, POSOrderID: c.POSOrderID, Status: string(c.Status), ContactUUID: c.ContactUUID,
+		Currency: string(c.Currency), PointsBefore: c.PointsBefore, PaymentDeadline: c.PaymentDeadline,
+		Details: string(details), ExecutionARN: c.ExecutionARN, TaskToken: c.TaskToken, RequestKey: c.RequestKey,
+		ClaimLinkIssued: c.ClaimLinkIssued, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Version: c.Version,
+	}, nil
 }
 
-func (i checkoutItem) checkout(tenant tenancy.TenantID) ledger.Checkout {
+func (i checkoutItem) checkout(tenant tenancy.TenantID) (ledger.Checkout, error) {
+	var d checkoutDetails
+	if err := json.Unmarshal([]byte(i.Details), &d); err != nil {
+		return ledger.Checkout{}, wrap("unmarshal checkout details", err)
+	}
 	return ledger.Checkout{
-		Tenant: tenant, ID: ledger.CheckoutID(i.ID), Location: tenancy.LocationID(i.Location), POSOrderID: i.POSOrderID,
-		Status: ledger.CheckoutStatus(i.Status), ContactUUID: i.ContactUUID,
-		Total:        money.Money{Amount: i.TotalMinor, Currency: money.Currency(i.Currency)},
-		ExecutionARN: i.ExecutionARN, TaskToken: i.TaskToken, CreatedAt: i.CreatedAt, UpdatedAt: i.UpdatedAt, Version: i.Version,
-	}
+		Tenant: tenant, ID: ledger.CheckoutID(i.ID), Location: tenancy.LocationID(i.Location), ShopUUID: i.ShopUUID,
+		POSOrderID: i.POSOrderID, Status: ledger.CheckoutStatus(i.Status), ContactUUID: i.ContactUUID,
+		Currency: money.Currency(i.Currency), Basket: d.Basket, Discounts: d.Discounts, Totals: d.Totals,
+		PointsBefore: i.PointsBefore, PaymentDeadline: i.PaymentDeadline, Payment: d.Payment, Refusal: d.Refusal,
+		Result: d.Result, ExecutionARN: i.ExecutionARN, TaskToken: i.TaskToken, RequestKey: i.RequestKey,
+		ClaimLinkIssued: i.ClaimLinkIssued, CreatedAt: i.CreatedAt, UpdatedAt: i.UpdatedAt, Version: i.Version,
+	}, nil
 }
 
-func toStepItem(tenant tenancy.TenantID, s ledger.Step) stepItem {
+func toStepItem(tenant tenancy.TenantID, s ledger.Step) (stepItem, error) {
+	details, err := json.Marshal(s.Details)
+	if err != nil {
+		return stepItem{}, wrap("marshal step", err)
+	}
 	return stepItem{
-		PK: checkoutPK(tenant, s.Checkout), SK: stepSKPrefix + string(s.ID), Kind: string(s.Kind), State: string(s.State),
-		Reference: s.Reference, AmountMinor: s.Amount.Amount, Currency: string(s.Amount.Currency),
-		LeatUUID: s.LeatUUID, ReversalUUID: s.ReversalUUID, Failure: s.Failure,
-		IntentAt: s.IntentAt, DoneAt: s.DoneAt, ReversedAt: s.ReversedAt,
-	}
+		PK: checkoutPK(tenant, s.Checkout), SK: stepSKPrefix + string(s.ID), State: string(s.State),
+		Details: string(details), LeatUUID: s.LeatUUID, ReversalUUID: s.ReversalUUID,
+		FailureCode: s.FailureCode, Failure: s.Failure, Attempts: s.Attempts, LeaseUntil: s.LeaseUntil,
+		IntentAt: s.IntentAt, DoneAt: s.DoneAt, ReversedAt: s.ReversedAt, Version: s.Version,
+	}, nil
 }
 
-func (i stepItem) step(checkout ledger.CheckoutID) ledger.Step {
-	return ledger.Step{
-		Checkout: checkout, ID: ledger.StepID(strings.TrimPrefix(i.SK, stepSKPrefix)), Kind: ledger.StepKind(i.Kind),
-		State: ledger.StepState(i.State), Reference: i.Reference,
-		Amount:   money.Money{Amount: i.AmountMinor, Currency: money.Currency(i.Currency)},
-		LeatUUID: i.LeatUUID, ReversalUUID: i.ReversalUUID, Failure: i.Failure,
-		IntentAt: i.IntentAt, DoneAt: i.DoneAt, ReversedAt: i.ReversedAt,
+func (i stepItem) step(checkout ledger.CheckoutID) (ledger.Step, error) {
+	s := ledger.Step{
+		Checkout: checkout, ID: ledger.StepID(strings.TrimPrefix(i.SK, stepSKPrefix)), State: ledger.StepState(i.State),
+		LeatUUID: i.LeatUUID, ReversalUUID: i.ReversalUUID, FailureCode: i.FailureCode, Failure: i.Failure,
+		Attempts: i.Attempts, LeaseUntil: i.LeaseUntil, IntentAt: i.IntentAt, DoneAt: i.DoneAt,
+		ReversedAt: i.ReversedAt, Version: i.Version,
 	}
+	if err := json.Unmarshal([]byte(i.Details), &s.Details); err != nil {
+		return ledger.Step{}, wrap("unmarshal step details", err)
+	}
+	return s, nil
 }
 
 // CreateCheckout stores a new checkout at version 1.
 func (l *LedgerStore) CreateCheckout(ctx context.Context, c ledger.Checkout) error {
 	c.Version = 1
-	err := l.table.put(ctx, toCheckoutItem(c), "attribute_not_exists(pk)", nil)
+	item, err := toCheckoutItem(c)
+	if err != nil {
+		return err
+	}
+	err = l.table.put(ctx, item, "attribute_not_exists(pk)", nil)
 	if _, failed := conditionFailed(err); failed {
 		return ledger.ErrCheckoutExists
 	}
@@ -118,15 +160,24 @@ func (l *LedgerStore) CreateCheckout(ctx context.Context, c ledger.Checkout) err
 func (l *LedgerStore) SaveCheckout(ctx context.Context, c ledger.Checkout) (ledger.Checkout, error) {
 	read := c.Version
 	c.Version++
-	err := l.table.put(ctx, toCheckoutItem(c), "version = :read",
-		map[string]types.AttributeValue{":read": &types.AttributeValueMemberN{Value: strconv.FormatInt(read, 10)}})
-	if _, failed := conditionFailed(err); failed {
-		return ledger.Checkout{}, ledger.ErrConflict
-	}
+	item, err := toCheckoutItem(c)
 	if err != nil {
 		return ledger.Checkout{}, err
 	}
+	if err := l.putVersioned(ctx, item, read); err != nil {
+		return ledger.Checkout{}, err
+	}
 	return c, nil
+}
+
+// putVersioned writes item if the stored one is still at version read.
+func (l *LedgerStore) putVersioned(ctx context.Context, item any, read int64) error {
+	err := l.table.put(ctx, item, "version = :read",
+		map[string]types.AttributeValue{":read": &types.AttributeValueMemberN{Value: strconv.FormatInt(read, 10)}})
+	if _, failed := conditionFailed(err); failed {
+		return ledger.ErrConflict
+	}
+	return err
 }
 
 // Checkout loads the header and every step with one strongly consistent query.
@@ -155,14 +206,21 @@ func (l *LedgerStore) Checkout(ctx context.Context, tenant tenancy.TenantID, id 
 				if err := attributevalue.UnmarshalMap(av, &item); err != nil {
 					return ledger.Checkout{}, nil, wrap("unmarshal checkout", err)
 				}
-				header, found = item.checkout(tenant), true
+				if header, err = item.checkout(tenant); err != nil {
+					return ledger.Checkout{}, nil, err
+				}
+				found = true
 				continue
 			}
 			var item stepItem
 			if err := attributevalue.UnmarshalMap(av, &item); err != nil {
 				return ledger.Checkout{}, nil, wrap("unmarshal step", err)
 			}
-			steps = append(steps, item.step(id))
+			step, err := item.step(id)
+			if err != nil {
+				return ledger.Checkout{}, nil, err
+			}
+			steps = append(steps, step)
 		}
 	}
 	if !found {
@@ -171,15 +229,21 @@ func (l *LedgerStore) Checkout(ctx context.Context, tenant tenancy.TenantID, id 
 	return header, steps, nil
 }
 
-// RecordIntent stores a pending step unless it already exists.
+// RecordIntent stores a pending step at version 1 unless it already exists.
 func (l *LedgerStore) RecordIntent(ctx context.Context, tenant tenancy.TenantID, s ledger.Step) (ledger.Step, bool, error) {
-	err := l.table.put(ctx, toStepItem(tenant, s), "attribute_not_exists(pk)", nil)
+	s.Version = 1
+	item, err := toStepItem(tenant, s)
+	if err != nil {
+		return ledger.Step{}, false, err
+	}
+	err = l.table.put(ctx, item, "attribute_not_exists(pk)", nil)
 	if old, failed := conditionFailed(err); failed {
-		var item stepItem
-		if err := attributevalue.UnmarshalMap(old, &item); err != nil {
+		var stored stepItem
+		if err := attributevalue.UnmarshalMap(old, &stored); err != nil {
 			return ledger.Step{}, false, wrap("unmarshal step", err)
 		}
-		return item.step(s.Checkout), false, nil
+		existing, err := stored.step(s.Checkout)
+		return existing, false, err
 	}
 	if err != nil {
 		return ledger.Step{}, false, err
@@ -187,12 +251,16 @@ func (l *LedgerStore) RecordIntent(ctx context.Context, tenant tenancy.TenantID,
 	return s, true, nil
 }
 
-// SaveStep stores s when the stored step is still in state from.
-func (l *LedgerStore) SaveStep(ctx context.Context, tenant tenancy.TenantID, from ledger.StepState, s ledger.Step) error {
-	err := l.table.put(ctx, toStepItem(tenant, s), "#state = :from",
-		map[string]types.AttributeValue{":from": &types.AttributeValueMemberS{Value: string(from)}})
-	if _, failed := conditionFailed(err); failed {
-		return ledger.ErrConflict
+// SaveStep stores s when nobody saved the step since it was read.
+func (l *LedgerStore) SaveStep(ctx context.Context, tenant tenancy.TenantID, s ledger.Step) (ledger.Step, error) {
+	read := s.Version
+	s.Version++
+	item, err := toStepItem(tenant, s)
+	if err != nil {
+		return ledger.Step{}, err
 	}
-	return err
+	if err := l.putVersioned(ctx, item, read); err != nil {
+		return ledger.Step{}, err
+	}
+	return s, nil
 }

@@ -1,7 +1,9 @@
 // Package ledger records which Leat transactions belong to which POS order, so
 // that a money-moving call is never repeated blindly and a return weeks later
-// reverses exactly what the sale did. Every Leat write is a Step: its intent is
-// recorded before the call and Leat's transaction uuid after it.
+// reverses exactly what the sale did. A Checkout is the header of one POS
+// order: its basket, the discounts it was promised and what became of it.
+// Every Leat write, and every reversal, is a Step whose intent is recorded
+// before the call and Leat's answer after it.
 package ledger
 
 import (
@@ -51,6 +53,41 @@ func NewCheckoutID(location tenancy.LocationID, orderID string) (CheckoutID, err
 	return CheckoutID(string(location) + "." + orderID), nil
 }
 
+// ParseCheckoutID validates a checkout id read from a path.
+func ParseCheckoutID(s string) (CheckoutID, error) {
+	location, order, ok := cutLocation(s)
+	if !ok {
+		return "", fmt.Errorf("%w: checkout id %q is <location>.<order id>", ErrInvalid, s)
+	}
+	loc, err := tenancy.ParseLocationID(location)
+	if err != nil {
+		return "", fmt.Errorf("%w: checkout id %q: %v", ErrInvalid, s, err)
+	}
+	return NewCheckoutID(loc, order)
+}
+
+func cutLocation(s string) (location, order string, ok bool) {
+	for i := range len(s) {
+		if s[i] == '.' {
+			return s[:i], s[i+1:], i > 0
+		}
+	}
+	return "", "", false
+}
+
+// Location is the location part of the id.
+func (id CheckoutID) Location() tenancy.LocationID {
+	location, _, _ := cutLocation(string(id))
+	return tenancy.LocationID(location)
+}
+
+// ExternalIdentifier names the checkout in the tenant's Leat account (orders,
+// loyalty tokens). Leat wants it unique per account, and POS order ids are
+// only unique per location, so it carries the tenant and the location too.
+func ExternalIdentifier(tenant tenancy.TenantID, id CheckoutID) string {
+	return "lpg." + string(tenant) + "." + string(id)
+}
+
 // CheckoutStatus is where a checkout is in its saga.
 type CheckoutStatus string
 
@@ -63,8 +100,9 @@ const (
 	CheckoutCompleted       CheckoutStatus = "completed"
 	CheckoutCompensating    CheckoutStatus = "compensating"
 	CheckoutCancelled       CheckoutStatus = "cancelled"
-	// CheckoutNeedsAttention: a compensation failed after its retries; an
-	// operator must look. Never a silent stop.
+	// CheckoutNeedsAttention: a step failed after its retries, or Leat could
+	// not tell whether a write happened; an operator must look. Never a
+	// silent stop.
 	CheckoutNeedsAttention CheckoutStatus = "needs_attention"
 )
 
@@ -77,20 +115,83 @@ var checkoutTransitions = map[CheckoutStatus][]CheckoutStatus{
 	CheckoutNeedsAttention:  {CheckoutCompleted, CheckoutCancelled},
 }
 
+// Final reports whether the saga has ended for this checkout.
+func (s CheckoutStatus) Final() bool {
+	return s == CheckoutCompleted || s == CheckoutCancelled || s == CheckoutNeedsAttention
+}
+
+// PaymentOutcome is what the POS reported about the payment it took.
+type PaymentOutcome string
+
+// The outcomes the saga resumes with. Cancelled is the POS giving up before
+// paying; the saga treats it like a failed payment.
+const (
+	PaymentPaid      PaymentOutcome = "paid"
+	PaymentFailed    PaymentOutcome = "failed"
+	PaymentCancelled PaymentOutcome = "cancelled"
+	// PaymentTimedOut: the deadline passed without a word from the POS.
+	PaymentTimedOut PaymentOutcome = "timed_out"
+)
+
+// Payment is the POS's report, kept so that a repeated callback finds it.
+type Payment struct {
+	Outcome PaymentOutcome `json:"outcome"`
+	// Lines are what the POS finally charged, when it changed the basket.
+	Lines []Line `json:"lines,omitempty"`
+	// DiscountTotal is what the POS finally discounted, when it said.
+	DiscountTotal *int64    `json:"discount_total,omitempty"`
+	At            time.Time `json:"at"`
+}
+
+// Refusal names the basket item Leat refused and why, for the POS.
+type Refusal struct {
+	// Item is the request path of the item, e.g. "rewards[1]".
+	Item string `json:"item"`
+	// Code is the stable problem code, e.g. "reward_out_of_stock".
+	Code   string `json:"code"`
+	Detail string `json:"detail,omitempty"`
+}
+
+// Result is what a confirmed checkout earned.
+type Result struct {
+	OrderUUID string `json:"order_uuid,omitempty"`
+	// PointsEarned is nil when Leat's answer was lost and the order was
+	// found again, which tells no points.
+	PointsEarned  *int64 `json:"points_earned,omitempty"`
+	PointsBalance *int64 `json:"points_balance,omitempty"`
+}
+
 // Checkout is the header of one POS order.
 type Checkout struct {
-	Tenant       tenancy.TenantID
-	ID           CheckoutID
-	Location     tenancy.LocationID
-	POSOrderID   string
-	Status       CheckoutStatus
-	ContactUUID  string
-	Total        money.Money
-	ExecutionARN string
+	Tenant      tenancy.TenantID
+	ID          CheckoutID
+	Location    tenancy.LocationID
+	ShopUUID    string
+	POSOrderID  string
+	Status      CheckoutStatus
+	ContactUUID string
+	Currency    money.Currency
+	Basket      Basket
+	Discounts   []Discount
+	Totals      Totals
+	// PointsBefore is the contact's balance when the basket was checked,
+	// from which the saga tells whether a lost reward reception happened.
+	PointsBefore    int64
+	PaymentDeadline time.Time
+	Payment         *Payment
+	Refusal         *Refusal
+	Result          *Result
+	ExecutionARN    string
 	// TaskToken lets the payment callback resume the waiting saga.
 	TaskToken string
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	// RequestKey is the Idempotency-Key that started the checkout: only a
+	// retry with it may resume a start that failed half-way.
+	RequestKey string
+	// ClaimLinkIssued: a receipt QR was printed, so the points are claimed
+	// there and not by attaching a customer at the till as well.
+	ClaimLinkIssued bool
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
 	// Version guards against lost updates: each save expects the version read.
 	Version int64
 }
@@ -106,119 +207,9 @@ func (c Checkout) MoveTo(s CheckoutStatus, at time.Time) (Checkout, error) {
 	return c, &TransitionError{What: "checkout " + string(c.ID), From: string(c.Status), To: string(s)}
 }
 
-// StepKind is the kind of Leat write a step performs.
-type StepKind string
-
-// The Leat writes of the checkout and return sagas.
-const (
-	StepRewardReception   StepKind = "reward_reception"
-	StepRewardCollection  StepKind = "reward_collection"
-	StepVoucherLock       StepKind = "voucher_lock"
-	StepVoucherRedemption StepKind = "voucher_redemption"
-	StepGiftcardDebit     StepKind = "giftcard_debit"
-	StepGiftcardLoad      StepKind = "giftcard_load"
-	StepPrepaidDebit      StepKind = "prepaid_debit"
-	StepPrepaidTopUp      StepKind = "prepaid_top_up"
-	StepOrder             StepKind = "order"
-	StepOrderReturn       StepKind = "order_return"
-)
-
-var stepKinds = map[StepKind]bool{
-	StepRewardReception: true, StepRewardCollection: true, StepVoucherLock: true, StepVoucherRedemption: true,
-	StepGiftcardDebit: true, StepGiftcardLoad: true, StepPrepaidDebit: true, StepPrepaidTopUp: true,
-	StepOrder: true, StepOrderReturn: true,
-}
-
-// StepID is deterministic: the same step of the same checkout always has the
-// same id, which is what makes a retried step find its earlier outcome.
-type StepID string
-
-// NewStepID names the index-th step of a kind ("giftcard_debit.0").
-func NewStepID(kind StepKind, index int) (StepID, error) {
-	if !stepKinds[kind] {
-		return "", fmt.Errorf("%w: step kind %q", ErrInvalid, kind)
-	}
-	if index < 0 {
-		return "", fmt.Errorf("%w: step index %d", ErrInvalid, index)
-	}
-	return StepID(fmt.Sprintf("%s.%d", kind, index)), nil
-}
-
-// StepState is what is known about a step's Leat write.
-type StepState string
-
-// A step is pending from its intent until Leat's answer is recorded. A pending
-// step found later is an unknown outcome: reconcile against Leat before any
-// new write.
-const (
-	StepPending  StepState = "pending"
-	StepDone     StepState = "done"
-	StepFailed   StepState = "failed"
-	StepReversed StepState = "reversed"
-)
-
-// Step is one Leat write of a checkout.
-type Step struct {
-	Checkout CheckoutID
-	ID       StepID
-	Kind     StepKind
-	State    StepState
-	// Reference is what the write acts on: a reward uuid, voucher code,
-	// giftcard uuid or contact uuid.
-	Reference string
-	Amount    money.Money
-	// LeatUUID is the transaction Leat created; ReversalUUID the one that
-	// undid it.
-	LeatUUID     string
-	ReversalUUID string
-	Failure      string
-	IntentAt     time.Time
-	DoneAt       time.Time
-	ReversedAt   time.Time
-}
-
-// NewStep records the intent of a Leat write.
-func NewStep(checkout CheckoutID, kind StepKind, index int, reference string, amount money.Money, at time.Time) (Step, error) {
-	id, err := NewStepID(kind, index)
-	if err != nil {
-		return Step{}, err
-	}
-	return Step{Checkout: checkout, ID: id, Kind: kind, State: StepPending, Reference: reference, Amount: amount, IntentAt: at.UTC()}, nil
-}
-
-// Succeed records Leat's transaction uuid of a pending step.
-func (s Step) Succeed(leatUUID string, at time.Time) (Step, error) {
-	if s.State != StepPending {
-		return s, s.transition(StepDone)
-	}
-	if leatUUID == "" {
-		return s, fmt.Errorf("%w: step %s needs Leat's transaction uuid", ErrInvalid, s.ID)
-	}
-	s.State, s.LeatUUID, s.DoneAt = StepDone, leatUUID, at.UTC()
-	return s, nil
-}
-
-// Fail records that Leat refused a pending step, so no money moved.
-func (s Step) Fail(reason string, at time.Time) (Step, error) {
-	if s.State != StepPending {
-		return s, s.transition(StepFailed)
-	}
-	s.State, s.Failure, s.DoneAt = StepFailed, reason, at.UTC()
-	return s, nil
-}
-
-// Reverse records the Leat transaction that undid a done step.
-func (s Step) Reverse(reversalUUID string, at time.Time) (Step, error) {
-	if s.State != StepDone {
-		return s, s.transition(StepReversed)
-	}
-	s.State, s.ReversalUUID, s.ReversedAt = StepReversed, reversalUUID, at.UTC()
-	return s, nil
-}
-
-func (s Step) transition(to StepState) error {
-	return &TransitionError{What: "step " + string(s.ID), From: string(s.State), To: string(to)}
-}
+// Anonymous reports a checkout without a customer: it earns points later,
+// by attaching a customer or through a claim link.
+func (c Checkout) Anonymous() bool { return c.ContactUUID == "" }
 
 // Store persists checkouts and their steps.
 type Store interface {
@@ -229,9 +220,10 @@ type Store interface {
 	SaveCheckout(ctx context.Context, c Checkout) (Checkout, error)
 	// Checkout loads a checkout with its steps, in id order.
 	Checkout(ctx context.Context, tenant tenancy.TenantID, id CheckoutID) (Checkout, []Step, error)
-	// RecordIntent stores a pending step unless the step exists; it then
+	// RecordIntent stores a new pending step unless the step exists; it then
 	// returns the stored step and created=false.
 	RecordIntent(ctx context.Context, tenant tenancy.TenantID, s Step) (stored Step, created bool, err error)
-	// SaveStep stores s if the stored step is still in state from; ErrConflict otherwise.
-	SaveStep(ctx context.Context, tenant tenancy.TenantID, from StepState, s Step) error
+	// SaveStep stores s if the stored step is still at s.Version, and
+	// returns it with the next version; ErrConflict otherwise.
+	SaveStep(ctx context.Context, tenant tenancy.TenantID, s Step) (Step, error)
 }

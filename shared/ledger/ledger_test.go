@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/leatpos/gateway/shared/ledger"
-	"github.com/leatpos/gateway/shared/money"
 	"github.com/leatpos/gateway/shared/tenancy"
 )
 
@@ -68,29 +67,94 @@ func TestCheckoutTransitions(t *testing.T) {
 	}
 }
 
+func TestParseCheckoutID(t *testing.T) {
+	tests := []struct {
+		in       string
+		want     ledger.CheckoutID
+		location tenancy.LocationID
+		wantErr  bool
+	}{
+		{"shop-1.B-2110", "shop-1.B-2110", "shop-1", false},
+		{"shop-1.2026.11.26", "shop-1.2026.11.26", "shop-1", false},
+		{"shop-1", "", "", true},
+		{".B-2110", "", "", true},
+		{"Shop.B-2110", "", "", true},
+		{"shop-1.", "", "", true},
+		{"shop-1.has space", "", "", true},
+	}
+	for _, tt := range tests {
+		got, err := ledger.ParseCheckoutID(tt.in)
+		if (err != nil) != tt.wantErr || got != tt.want || (err == nil && got.Location() != tt.location) {
+			t.Errorf("ParseCheckoutID(%q) = %q (location %q), %v", tt.in, got, got.Location(), err)
+		}
+	}
+}
+
+func TestStepIDs(t *testing.T) {
+	tests := []struct {
+		kind    ledger.StepKind
+		item    string
+		want    ledger.StepID
+		wantErr bool
+	}{
+		{ledger.StepRewardReception, "rewards[1]", "reward_reception:rewards[1]", false},
+		{ledger.StepVoucherLock, "vouchers[0]", "voucher_lock:vouchers[0]", false},
+		{ledger.StepOrder, ledger.ItemOrder, "order:order", false},
+		{"teleport", "rewards[0]", "", true},
+		{ledger.StepOrder, "rewards", "", true},
+		{ledger.StepOrder, "rewards[1000]", "", true},
+		{ledger.StepOrder, "", "", true},
+	}
+	for _, tt := range tests {
+		got, err := ledger.NewStepID(tt.kind, tt.item)
+		if (err != nil) != tt.wantErr || got != tt.want {
+			t.Errorf("NewStepID(%q, %q) = %q, %v", tt.kind, tt.item, got, err)
+			continue
+		}
+		if err == nil && (got.Kind() != tt.kind || got.Item() != tt.item) {
+			t.Errorf("%q splits into %q and %q", got, got.Kind(), got.Item())
+		}
+		if err != nil && !errors.Is(err, ledger.ErrInvalid) {
+			t.Errorf("error %v is not ErrInvalid", err)
+		}
+	}
+}
+
 func TestStepLifecycle(t *testing.T) {
-	eur := money.Money{Amount: 1500, Currency: "EUR"}
-	pending, err := ledger.NewStep("amsterdam.1", ledger.StepGiftcardDebit, 0, "giftcard-uuid", eur, at)
-	if err != nil || pending.ID != "giftcard_debit.0" || pending.State != ledger.StepPending {
-		t.Fatalf("NewStep = %+v, %v", pending, err)
+	id, _ := ledger.NewStepID(ledger.StepRewardReception, "rewards[0]")
+	lease := at.Add(30 * time.Second)
+	pending := ledger.NewStep("amsterdam.1", id, ledger.StepDetails{RewardUUID: "r-1", Points: 100}, at, lease)
+	if pending.State != ledger.StepPending || pending.Attempts != 1 || !pending.Leased(at) || pending.Leased(lease) {
+		t.Fatalf("NewStep = %+v", pending)
 	}
-	if _, err := ledger.NewStep("amsterdam.1", "teleport", 0, "", eur, at); !errors.Is(err, ledger.ErrInvalid) {
-		t.Fatalf("unknown kind: %v", err)
-	}
-	if _, err := pending.Succeed("", at); !errors.Is(err, ledger.ErrInvalid) {
-		t.Fatalf("Succeed without a Leat uuid: %v", err)
+	retried, err := pending.Retry(at.Add(time.Minute), at.Add(2*time.Minute))
+	if err != nil || retried.Attempts != 2 || !retried.Leased(at.Add(time.Minute)) {
+		t.Fatalf("Retry = %+v, %v", retried, err)
 	}
 	done, err := pending.Succeed("tx-1", at)
-	if err != nil || done.State != ledger.StepDone || done.LeatUUID != "tx-1" {
+	if err != nil || done.State != ledger.StepDone || done.LeatUUID != "tx-1" || done.Leased(at) {
 		t.Fatalf("Succeed = %+v, %v", done, err)
 	}
-	reversed, err := done.Reverse("tx-2", at)
+	// A write read back from Leat after a lost answer has no uuid.
+	if unnamed, err := pending.Succeed("", at); err != nil || unnamed.State != ledger.StepDone {
+		t.Fatalf("Succeed without uuid = %+v, %v", unnamed, err)
+	}
+	before := int64(2400)
+	reversing, err := done.BeginReversal(&before, at, lease)
+	if err != nil || reversing.State != ledger.StepReversing || *reversing.Details.PointsBefore != 2400 || reversing.Attempts != 1 {
+		t.Fatalf("BeginReversal = %+v, %v", reversing, err)
+	}
+	reversed, err := reversing.Reverse("tx-2", at)
 	if err != nil || reversed.State != ledger.StepReversed || reversed.ReversalUUID != "tx-2" {
 		t.Fatalf("Reverse = %+v, %v", reversed, err)
 	}
-	failed, err := pending.Fail("insufficient balance", at)
-	if err != nil || failed.State != ledger.StepFailed {
+	failed, err := pending.Fail("reward_out_of_stock", "out of stock", at)
+	if err != nil || failed.State != ledger.StepFailed || failed.FailureCode != "reward_out_of_stock" {
 		t.Fatalf("Fail = %+v, %v", failed, err)
+	}
+	stuck, err := reversing.NeedAttention("reversal_unknown", "Leat cannot tell", at)
+	if err != nil || stuck.State != ledger.StepNeedsAttention {
+		t.Fatalf("NeedAttention = %+v, %v", stuck, err)
 	}
 
 	forbidden := []struct {
@@ -98,10 +162,16 @@ func TestStepLifecycle(t *testing.T) {
 		do   func() (ledger.Step, error)
 	}{
 		{"reverse a pending step", func() (ledger.Step, error) { return pending.Reverse("x", at) }},
+		{"reverse a done step without intent", func() (ledger.Step, error) { return done.Reverse("x", at) }},
+		{"begin reversing a pending step", func() (ledger.Step, error) { return pending.BeginReversal(nil, at, lease) }},
 		{"reverse twice", func() (ledger.Step, error) { return reversed.Reverse("x", at) }},
-		{"reverse a failed step", func() (ledger.Step, error) { return failed.Reverse("x", at) }},
+		{"begin reversing a reversed step", func() (ledger.Step, error) { return reversed.BeginReversal(nil, at, lease) }},
+		{"reverse a failed step", func() (ledger.Step, error) { return failed.BeginReversal(nil, at, lease) }},
 		{"succeed twice", func() (ledger.Step, error) { return done.Succeed("x", at) }},
-		{"fail a done step", func() (ledger.Step, error) { return done.Fail("x", at) }},
+		{"fail a done step", func() (ledger.Step, error) { return done.Fail("c", "x", at) }},
+		{"retry a done step", func() (ledger.Step, error) { return done.Retry(at, lease) }},
+		{"give up on a done step", func() (ledger.Step, error) { return done.NeedAttention("c", "x", at) }},
+		{"succeed a step that needs attention", func() (ledger.Step, error) { return stuck.Succeed("x", at) }},
 	}
 	for _, f := range forbidden {
 		var te *ledger.TransitionError

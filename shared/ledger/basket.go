@@ -1,0 +1,82 @@
+package ledger
+
+import (
+	"github.com/leatpos/gateway/shared/loyalty"
+	"github.com/leatpos/gateway/shared/tenancy"
+)
+
+// Line is one line of the POS's basket. Prices are int64 minor units of the
+// checkout's currency.
+type Line struct {
+	ID        string `json:"id"`
+	SKU       string `json:"sku"`
+	Name      string `json:"name"`
+	Quantity  int64  `json:"quantity"`
+	UnitPrice int64  `json:"unit_price"`
+	Category  string `json:"category,omitempty"`
+}
+
+// Total is quantity times unit price; the basket's limits keep it far from
+// overflowing.
+func (l Line) Total() int64 { return l.Quantity * l.UnitPrice }
+
+// RewardItem is a reward the customer redeems with points in this checkout.
+type RewardItem struct {
+	RewardUUID     string                 `json:"reward_uuid"`
+	Strategy       tenancy.RewardStrategy `json:"strategy"`
+	Title          string                 `json:"title"`
+	RequiredPoints int64                  `json:"required_points"`
+	PreRedeemable  bool                   `json:"pre_redeemable"`
+	LineIDs        []string               `json:"line_ids,omitempty"`
+}
+
+// CollectItem is a reward claimed earlier (a collectable reward) handed over now.
+type CollectItem struct {
+	CollectableUUID string   `json:"collectable_uuid"`
+	RewardUUID      string   `json:"reward_uuid"`
+	Title           string   `json:"title"`
+	LineIDs         []string `json:"line_ids,omitempty"`
+}
+
+// VoucherItem is a voucher used in this checkout.
+type VoucherItem struct {
+	Code     string                  `json:"code"`
+	UUID     string                  `json:"uuid"`
+	Strategy tenancy.VoucherStrategy `json:"strategy"`
+	Title    string                  `json:"title"`
+	// ContactUUID is who redeems it: the voucher's own contact, or the
+	// checkout's for a voucher linked to nobody.
+	ContactUUID string `json:"contact_uuid"`
+	// RedemptionsBefore is how often it had been redeemed when checked.
+	RedemptionsBefore int64    `json:"redemptions_before"`
+	LineIDs           []string `json:"line_ids,omitempty"`
+}
+
+// Basket is what the POS asked for, with the Leat details the saga needs.
+type Basket struct {
+	Lines    []Line        `json:"lines"`
+	Rewards  []RewardItem  `json:"rewards,omitempty"`
+	Collects []CollectItem `json:"collect,omitempty"`
+	Vouchers []VoucherItem `json:"vouchers,omitempty"`
+}
+
+// Discount is what the POS applies for one redeemed item.
+type Discount struct {
+	// Source is the request path of the item: "rewards[0]", "vouchers[1]".
+	Source string `json:"source"`
+	// UUID is the reward, collectable reward or voucher.
+	UUID     string           `json:"uuid"`
+	Title    string           `json:"title"`
+	Discount loyalty.Discount `json:"discount"`
+	LineIDs  []string         `json:"line_ids"`
+	// Amount is nil when the POS computes it: a rule of its own, or
+	// attributes the gateway cannot read.
+	Amount *int64 `json:"amount,omitempty"`
+}
+
+// Totals sum the basket: Due is what the POS still charges.
+type Totals struct {
+	Lines     int64 `json:"lines"`
+	Discounts int64 `json:"discounts"`
+	Due       int64 `json:"due"`
+}
