@@ -36,6 +36,8 @@ type tenantItem struct {
 	VoucherStrategy string         `dynamodbav:"voucher_strategy"`
 	Locations       []locationItem `dynamodbav:"locations"`
 	DefaultLocation string         `dynamodbav:"default_location,omitempty"`
+	PaymentTimeout  time.Duration  `dynamodbav:"payment_timeout_ns,omitempty"`
+	PortalURL       string         `dynamodbav:"portal_url,omitempty"`
 }
 
 type locationItem struct {
@@ -74,7 +76,7 @@ func (d *Directory) putTenant(ctx context.Context, t tenancy.Tenant, condition s
 		PK: pk, SK: sk, ID: string(t.ID), Name: t.Name, LeatCredentials: t.LeatCredentials,
 		Currency: string(t.Currency), AttributePrefix: t.AttributePrefix,
 		RewardStrategy: string(t.RewardStrategy), VoucherStrategy: string(t.VoucherStrategy),
-		DefaultLocation: string(t.DefaultLocation),
+		DefaultLocation: string(t.DefaultLocation), PaymentTimeout: t.PaymentTimeout, PortalURL: t.PortalURL,
 	}
 	for _, l := range t.Locations {
 		item.Locations = append(item.Locations, locationItem{ID: string(l.ID), Name: l.Name, ShopUUID: l.ShopUUID})
@@ -102,6 +104,7 @@ func (d *Directory) Tenant(ctx context.Context, id tenancy.TenantID) (tenancy.Te
 		RewardStrategy:  tenancy.RewardStrategy(item.RewardStrategy),
 		VoucherStrategy: tenancy.VoucherStrategy(item.VoucherStrategy),
 		DefaultLocation: tenancy.LocationID(item.DefaultLocation),
+		PaymentTimeout:  item.PaymentTimeout, PortalURL: item.PortalURL,
 	}
 	for _, l := range item.Locations {
 		t.Locations = append(t.Locations, tenancy.Location{ID: tenancy.LocationID(l.ID), Name: l.Name, ShopUUID: l.ShopUUID})

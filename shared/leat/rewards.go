@@ -27,15 +27,26 @@ type Reward struct {
 	PreRedeemable bool `json:"pre_redeemable"`
 	// ExpirationSeconds is how long a collectable reward stays collectable; 0 for no limit.
 	ExpirationSeconds int64 `json:"expiration_duration"`
+	// Stock is how many are left to claim; nil when unlimited. Leat documents no type for
+	// it, so a number written as a string is read too.
+	Stock *flexInt `json:"stock"`
 	// Attributes holds the reward's custom attributes (the POS discount settings), which
 	// Leat sends as extra top-level members of the reward.
 	Attributes Attributes `json:"-"`
 }
 
 // rewardMembersIgnored are members Leat sends on rewards that are neither decoded nor custom
-// attributes: "type" repeats reward_type, "active" is the old name of is_active, and stock
-// and cost_price have no documented type.
-var rewardMembersIgnored = []string{"type", "active", "stock", "cost_price"}
+// attributes: "type" repeats reward_type, "active" is the old name of is_active, and
+// cost_price has no documented type.
+var rewardMembersIgnored = []string{"type", "active", "cost_price"}
+
+// StockLeft reports how many are left to claim, and false when the stock is unlimited.
+func (r Reward) StockLeft() (int64, bool) {
+	if r.Stock == nil {
+		return 0, false
+	}
+	return int64(*r.Stock), true
+}
 
 // UnmarshalJSON collects every member that is not a known reward field into Attributes.
 func (r *Reward) UnmarshalJSON(data []byte) error {

@@ -5,11 +5,14 @@
 package tenancy
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/leatpos/gateway/shared/money"
 )
@@ -107,6 +110,30 @@ type Tenant struct {
 	// DefaultLocation, when set, serves keys bound to several locations that
 	// name none (a back office acting for the head office's shop).
 	DefaultLocation LocationID
+	// PaymentTimeout is how long a checkout waits for the POS's payment
+	// before it gives everything back; zero means DefaultPaymentTimeout.
+	PaymentTimeout time.Duration
+	// PortalURL is the base of the tenant's Leat contacts portal, where
+	// receipt QR codes (loyalty token URLs) lead; empty when not set up.
+	PortalURL string
+}
+
+// Payment deadlines. Leat releases a voucher lock an hour after it was
+// taken, so a checkout holding one never waits longer than LockedPaymentTimeout.
+const (
+	DefaultPaymentTimeout = 15 * time.Minute
+	MaxPaymentTimeout     = 24 * time.Hour
+	LockedPaymentTimeout  = 50 * time.Minute
+)
+
+// PaymentWindow is how long a checkout waits for payment; holdsVoucherLock
+// caps it below Leat's automatic release of the lock.
+func (t Tenant) PaymentWindow(holdsVoucherLock bool) time.Duration {
+	window := cmp.Or(t.PaymentTimeout, DefaultPaymentTimeout)
+	if holdsVoucherLock {
+		window = min(window, LockedPaymentTimeout)
+	}
+	return window
 }
 
 // Validate checks a tenant before it is stored.
@@ -146,6 +173,12 @@ func (t Tenant) Validate() error {
 		if strings.TrimSpace(l.ShopUUID) == "" {
 			problems = append(problems, fmt.Sprintf("location %q needs a Leat shop uuid", l.ID))
 		}
+	}
+	if t.PaymentTimeout != 0 && (t.PaymentTimeout < time.Minute || t.PaymentTimeout > MaxPaymentTimeout) {
+		problems = append(problems, fmt.Sprintf("payment timeout %s must be between 1m and %s", t.PaymentTimeout, MaxPaymentTimeout))
+	}
+	if u, err := url.Parse(t.PortalURL); t.PortalURL != "" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "") {
+		problems = append(problems, fmt.Sprintf("portal URL %q must be an http(s) URL", t.PortalURL))
 	}
 	if _, ok := t.Location(t.DefaultLocation); t.DefaultLocation != "" && !ok {
 		problems = append(problems, fmt.Sprintf("default location %q is not one of the tenant's", t.DefaultLocation))

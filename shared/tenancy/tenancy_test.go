@@ -32,6 +32,11 @@ func TestTenantValidate(t *testing.T) {
 		{"no locations", func(t *tenancy.Tenant) { t.Locations = nil }, "at least one location"},
 		{"duplicate location", func(t *tenancy.Tenant) { t.Locations[1].ID = "amsterdam" }, "listed twice"},
 		{"location without shop", func(t *tenancy.Tenant) { t.Locations[0].ShopUUID = "" }, "shop uuid"},
+		{"payment timeout of seconds", func(t *tenancy.Tenant) { t.PaymentTimeout = 30 * time.Second }, "payment timeout"},
+		{"payment timeout of days", func(t *tenancy.Tenant) { t.PaymentTimeout = 48 * time.Hour }, "payment timeout"},
+		{"payment timeout of an hour", func(t *tenancy.Tenant) { t.PaymentTimeout = time.Hour }, ""},
+		{"portal that is no URL", func(t *tenancy.Tenant) { t.PortalURL = "acme.piggy.eu" }, "portal URL"},
+		{"portal URL", func(t *tenancy.Tenant) { t.PortalURL = "https://acme.piggy.eu" }, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -48,6 +53,26 @@ func TestTenantValidate(t *testing.T) {
 				t.Fatalf("err = %v, want ErrInvalid mentioning %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestPaymentWindow(t *testing.T) {
+	tests := []struct {
+		timeout time.Duration
+		locked  bool
+		want    time.Duration
+	}{
+		{0, false, 15 * time.Minute},
+		{0, true, 15 * time.Minute},
+		{2 * time.Hour, false, 2 * time.Hour},
+		{2 * time.Hour, true, 50 * time.Minute},
+		{5 * time.Minute, true, 5 * time.Minute},
+	}
+	for _, tt := range tests {
+		tenant := tenancy.Tenant{PaymentTimeout: tt.timeout}
+		if got := tenant.PaymentWindow(tt.locked); got != tt.want {
+			t.Errorf("PaymentWindow(timeout %s, locked %v) = %s, want %s", tt.timeout, tt.locked, got, tt.want)
+		}
 	}
 }
 
