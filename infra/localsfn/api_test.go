@@ -252,10 +252,21 @@ func TestStateMachineRegistration(t *testing.T) {
 			`{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem", "End": true}}}`,
 			"is not supported locally",
 		},
-		"a timeout from the input": {
+		"a timeout from the input in a Map iteration": {
+			`{"StartAt": "M", "States": {"M": {"Type": "Map", "End": true, "ItemProcessor": {"StartAt": "P", "States": {
+				"P": {"Type": "Parallel", "End": true, "Branches": [{"StartAt": "A", "States": {"A": {"Type": "Task",
+					"Resource": "arn:aws:states:::lambda:invoke", "TimeoutSecondsPath": "$.timeout", "End": true}}}]}}}}}}`,
+			"TimeoutSecondsPath is not supported inside a Map",
+		},
+		"a heartbeat from the context object": {
+			`{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+				"HeartbeatSecondsPath": "$$.Execution.Input.heartbeat", "End": true}}}`,
+			`HeartbeatSecondsPath "$$.Execution.Input.heartbeat" must be a reference path into the state's input`,
+		},
+		"a timeout path with a wildcard": {
 			`{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
-				"TimeoutSecondsPath": "$.timeout", "End": true}}}`,
-			"TimeoutSecondsPath is not supported",
+				"TimeoutSecondsPath": "$.tenants[*].timeout", "End": true}}}`,
+			`TimeoutSecondsPath "$.tenants[*].timeout" must be a reference path`,
 		},
 	}
 	for name, refusal := range refusals {

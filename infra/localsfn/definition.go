@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
 	"strings"
@@ -32,6 +33,14 @@ type taskState struct {
 	resource  resource
 	timeout   time.Duration // TimeoutSeconds; zero for none
 	heartbeat time.Duration // HeartbeatSeconds; zero for none
+	// timeoutPath and heartbeatPath are TimeoutSecondsPath and HeartbeatSecondsPath; nil for none. Each attempt
+	// resolves them into its timeout and heartbeat.
+	timeoutPath, heartbeatPath *referencePath
+}
+
+// readsInput reports whether the state's limits come from its input, which the engine must then remember.
+func (t taskState) readsInput() bool {
+	return t.timeoutPath != nil || t.heartbeatPath != nil
 }
 
 var placeholder = regexp.MustCompile(`\$\{([^}]*)\}`)
@@ -72,7 +81,7 @@ func newStateMachine(name, arn string, source []byte, substitutions map[string]s
 		return nil, err
 	}
 	delete(root, "TimeoutSeconds") // the engine times the execution, and the runner's timer could overflow
-	if err := m.visit(root, map[string]bool{}); err != nil {
+	if err := m.visit(root, map[string]bool{}, false); err != nil {
 		return nil, err
 	}
 	if m.runnable, err = json.Marshal(root); err != nil {
@@ -81,8 +90,9 @@ func newStateMachine(name, arn string, source []byte, substitutions map[string]s
 	return m, nil
 }
 
-// visit walks the states of machine and of every Parallel branch and Map item processor inside it.
-func (m *stateMachine) visit(machine map[string]any, seen map[string]bool) error {
+// visit walks the states of machine and of every Parallel branch and Map item processor inside it; inMap tells
+// whether machine runs in a Map iteration, at any depth.
+func (m *stateMachine) visit(machine map[string]any, seen map[string]bool, inMap bool) error {
 	if err := unsupported(machine); err != nil {
 		return err
 	}
@@ -100,14 +110,14 @@ func (m *stateMachine) visit(machine map[string]any, seen map[string]bool) error
 			return fmt.Errorf("state name %q is used more than once", name)
 		}
 		seen[name] = true
-		if err := m.visitState(name, state, seen); err != nil {
+		if err := m.visitState(name, state, seen, inMap); err != nil {
 			return fmt.Errorf("state %q: %w", name, err)
 		}
 	}
 	return nil
 }
 
-func (m *stateMachine) visitState(name string, state map[string]any, seen map[string]bool) error {
+func (m *stateMachine) visitState(name string, state map[string]any, seen map[string]bool, inMap bool) error {
 	if err := unsupported(state); err != nil {
 		return err
 	}
@@ -116,13 +126,13 @@ func (m *stateMachine) visitState(name string, state map[string]any, seen map[st
 	}
 	switch state["Type"] {
 	case "Task":
-		return m.visitTask(name, state)
+		return m.visitTask(name, state, inMap)
 	case "Wait":
 		m.waitStates = append(m.waitStates, name)
 	case "Parallel":
 		branches, _ := state["Branches"].([]any)
 		for _, branch := range branches {
-			if err := m.visitNested(branch, seen); err != nil {
+			if err := m.visitNested(branch, seen, inMap); err != nil {
 				return err
 			}
 		}
@@ -131,31 +141,26 @@ func (m *stateMachine) visitState(name string, state map[string]any, seen map[st
 			if config, _ := processor["ProcessorConfig"].(map[string]any); config["Mode"] == "DISTRIBUTED" {
 				return errors.New("distributed Map is not supported locally")
 			}
-			return m.visitNested(processor, seen)
+			return m.visitNested(processor, seen, true)
 		}
-		return m.visitNested(state["Iterator"], seen)
+		return m.visitNested(state["Iterator"], seen, true)
 	}
 	return nil
 }
 
-func (m *stateMachine) visitNested(value any, seen map[string]bool) error {
+func (m *stateMachine) visitNested(value any, seen map[string]bool, inMap bool) error {
 	machine, ok := value.(map[string]any)
 	if !ok {
 		return errors.New("nested state machine is not an object")
 	}
-	return m.visit(machine, seen)
+	return m.visit(machine, seen, inMap)
 }
 
-func (m *stateMachine) visitTask(name string, state map[string]any) error {
+func (m *stateMachine) visitTask(name string, state map[string]any, inMap bool) error {
 	arn, _ := state["Resource"].(string)
 	r, err := parseResource(arn)
 	if err != nil {
 		return err
-	}
-	for _, field := range []string{"TimeoutSecondsPath", "HeartbeatSecondsPath"} {
-		if _, ok := state[field]; ok {
-			return fmt.Errorf("%s is not supported locally; use a fixed value", field)
-		}
 	}
 	task := taskState{name: name, resource: r}
 	if task.timeout, err = seconds(state, "TimeoutSeconds"); err != nil {
@@ -164,11 +169,38 @@ func (m *stateMachine) visitTask(name string, state map[string]any) error {
 	if task.heartbeat, err = seconds(state, "HeartbeatSeconds"); err != nil {
 		return err
 	}
-	// The engine times tasks itself; without this the library would give up after its default of 60 s.
+	if task.timeoutPath, err = secondsPath(state, "TimeoutSecondsPath", inMap); err != nil {
+		return err
+	}
+	if task.heartbeatPath, err = secondsPath(state, "HeartbeatSecondsPath", inMap); err != nil {
+		return err
+	}
+	// The engine times tasks itself; without this the library would give up after its default of 60 s. It
+	// resolves the paths itself too: the library would select in the Parameters' output.
 	state["TimeoutSeconds"] = maxRunnerTimerSeconds
-	delete(state, "HeartbeatSeconds")
+	for _, field := range []string{"HeartbeatSeconds", "TimeoutSecondsPath", "HeartbeatSecondsPath"} {
+		delete(state, field)
+	}
 	m.tasks[name] = task
 	return nil
+}
+
+// secondsPath reads an optional TimeoutSecondsPath or HeartbeatSecondsPath.
+func secondsPath(state map[string]any, field string, inMap bool) (*referencePath, error) {
+	value, ok := state[field]
+	if !ok {
+		return nil, nil
+	}
+	// The engine finds a task's input by its state's name, which concurrent Map iterations share.
+	if inMap {
+		return nil, fmt.Errorf("%s is not supported inside a Map locally; use a fixed value", field)
+	}
+	text, _ := value.(string)
+	path, err := parseReferencePath(text)
+	if err != nil {
+		return nil, fmt.Errorf("%s %q %w", field, text, err)
+	}
+	return path, nil
 }
 
 // unsupported reports the features aws-local-stepfunctions does not implement, rather than letting them be
@@ -191,15 +223,25 @@ func seconds(object map[string]any, field string) (time.Duration, error) {
 	if !ok {
 		return 0, nil
 	}
-	number, ok := value.(json.Number)
+	d, ok := positiveSeconds(value)
 	if !ok {
-		return 0, fmt.Errorf("%s is not a number", field)
-	}
-	n, err := number.Int64()
-	if err != nil || n <= 0 {
 		return 0, fmt.Errorf("%s must be a positive whole number", field)
 	}
-	return time.Duration(n) * time.Second, nil
+	return d, nil
+}
+
+// positiveSeconds converts a JSON value (decoded with UseNumber) that is a positive integer into seconds.
+func positiveSeconds(value any) (time.Duration, bool) {
+	number, ok := value.(json.Number)
+	if !ok {
+		return 0, false
+	}
+	n, err := number.Int64()
+	// Beyond math.MaxInt64 nanoseconds a Duration would wrap around and expire at once.
+	if err != nil || n <= 0 || n > math.MaxInt64/int64(time.Second) {
+		return 0, false
+	}
+	return time.Duration(n) * time.Second, true
 }
 
 // taskStateNames lists the Task states the runner must route to the engine.

@@ -24,13 +24,26 @@
 // or States.HeartbeatTimeout; the runner raises the library's own timeout error, which States.TaskFailed does
 // not match, as on AWS.
 //
+// # Limits from the input
+//
+// TimeoutSecondsPath and HeartbeatSecondsPath select in the state's input, as its StateEntered event records it
+// (before InputPath and Parameters), whereas the library would select in the Parameters' output. So the engine
+// resolves them: it remembers the input of each such state's latest StateEntered, which the runner reports
+// before the state's task, and when an attempt arrives reads the limits there, reports them in TaskScheduled
+// and enforces them as it does fixed values. A path that selects nothing, or a value that is not a positive
+// integer, fails the execution with States.Runtime before the task is scheduled; as on AWS, no Retry or Catch
+// applies.
+//
 // # Differences from AWS that remain
 //
-//   - JSONPath only: no JSONata, no Assign, no distributed Map; TimeoutSecondsPath and HeartbeatSecondsPath are
-//     refused. Task resources are limited to Lambda function ARNs, arn:aws:states:::lambda:invoke and
-//     .waitForTaskToken integrations; an integration other than Lambda performs no call and only waits for its
-//     token, which the TaskScheduled event's parameters show. State names must be unique across the whole
-//     definition, branches and item processors included.
+//   - JSONPath only: no JSONata, no Assign, no distributed Map. Task resources are limited to Lambda function
+//     ARNs, arn:aws:states:::lambda:invoke and .waitForTaskToken integrations; an integration other than Lambda
+//     performs no call and only waits for its token, which the TaskScheduled event's parameters show. State
+//     names must be unique across the whole definition, branches and item processors included.
+//   - TimeoutSecondsPath and HeartbeatSecondsPath must be reference paths into the state's input ($.a.b,
+//     $['a'], $.a[0]), not into the context object ($$). They are refused in a Map item processor, at any
+//     depth: its iterations run the same state concurrently, and a task reaches the engine with its state's
+//     name alone, so the engine cannot tell which iteration's input is its own.
 //   - The context object has Execution.Id, Name, Input and StartTime (when the runner started),
 //     StateMachine.Id and Name, Map.Item and Task.Token; it has no State, and Execution.Input inside a Parallel
 //     branch or a Map iteration is that branch's or iteration's input.

@@ -36,6 +36,10 @@ type execution struct {
 	startRank int64 // the order executions started in, by which ListExecutions pages
 	log       *slog.Logger
 
+	// entries holds the latest entry of each Task state whose limits come from its input, for its attempts to
+	// resolve them. The runner reports the entry before the attempts, and only follow's goroutine uses it.
+	entries map[string]stateEntry
+
 	// ctx ends when the execution closes, which kills the runner and releases the tasks waiting in it.
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -81,6 +85,7 @@ func (e *Engine) startExecution(m *stateMachine, name, input string) (*execution
 		started:   time.Now(),
 		startRank: e.startedCount,
 		log:       e.log.With("executionArn", arn),
+		entries:   map[string]stateEntry{},
 		done:      make(chan struct{}),
 		status:    statusRunning,
 	}

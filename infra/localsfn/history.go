@@ -99,7 +99,10 @@ func (x *execution) recordRunnerEvent(ev runnerEvent) {
 	switch ev.Type {
 	case "StateEntered":
 		x.log.Debug("state entered", "state", ev.State.Name)
-		x.record(ev.State.Type+"StateEntered", (&eventDetails{Name: ev.State.Name}).withInput(string(ev.State.Input)))
+		id := x.record(ev.State.Type+"StateEntered", (&eventDetails{Name: ev.State.Name}).withInput(string(ev.State.Input)))
+		if x.machine.tasks[ev.State.Name].readsInput() {
+			x.entries[ev.State.Name] = stateEntry{input: ev.State.Input, eventID: id}
+		}
 		x.recordCompositeState(ev, "Started")
 	case "StateExited":
 		x.log.Debug("state exited", "state", ev.State.Name)
@@ -120,19 +123,20 @@ func (x *execution) recordCompositeState(ev runnerEvent, phase string) {
 	}
 }
 
-// record appends an event to the history, unless the execution has already closed: then its history is final.
-func (x *execution) record(eventType string, details *eventDetails) {
+// record appends an event to the history and returns its ID, unless the execution has already closed: then its
+// history is final, and the ID is zero.
+func (x *execution) record(eventType string, details *eventDetails) int64 {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if x.status == statusRunning {
-		x.recordLocked(eventType, details)
+	if x.status != statusRunning {
+		return 0
 	}
+	return x.recordLocked(eventType, details)
 }
 
-// recordLocked appends an event; the caller holds x.mu. Events are numbered in the order they happen, each
-// pointing to the one before it.
-
-func (x *execution) recordLocked(eventType string, details *eventDetails) {
+// recordLocked appends an event and returns its ID; the caller holds x.mu. Events are numbered in the order they
+// happen, each pointing to the one before it.
+func (x *execution) recordLocked(eventType string, details *eventDetails) int64 {
 	id := int64(len(x.history)) + 1
 	x.history = append(x.history, historyEvent{
 		ID:              id,
@@ -141,4 +145,5 @@ func (x *execution) recordLocked(eventType string, details *eventDetails) {
 		Type:            eventType,
 		Details:         details,
 	})
+	return id
 }

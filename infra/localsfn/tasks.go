@@ -1,7 +1,9 @@
 package localsfn
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"time"
 )
@@ -44,9 +46,15 @@ type taskAttempt struct {
 // startTask runs an attempt in the background and replies to the runner when it ends. It opens the task token
 // and records TaskScheduled before returning, so that the token works as soon as the history shows it.
 func (x *execution) startTask(p *runnerProcess, request taskRequest) {
+	task := x.machine.tasks[request.State]
+	if f := x.entries[task.name].resolveLimits(&task); f != nil {
+		// As on AWS, States.Runtime fails the execution: no Retry or Catch applies.
+		x.close(statusFailed, nil, f)
+		return
+	}
 	a := &taskAttempt{
 		x:      x,
-		task:   x.machine.tasks[request.State],
+		task:   task,
 		input:  request.Input,
 		events: integrationEvents,
 		log:    x.log.With("state", request.State),
@@ -97,6 +105,57 @@ func (a *taskAttempt) run() (outcome, bool) {
 		a.recordOutcome(o)
 	}
 	return o, executionOpen
+}
+
+// stateEntry is a Task state's entry as its StateEntered event recorded it.
+type stateEntry struct {
+	input   json.RawMessage // the state's input, before InputPath and Parameters
+	eventID int64
+}
+
+// resolveLimits sets task's timeout and heartbeat from its TimeoutSecondsPath and HeartbeatSecondsPath, which
+// select in the state's input, or reports the States.Runtime error that AWS raises when they cannot.
+func (entry stateEntry) resolveLimits(task *taskState) *failure {
+	if !task.readsInput() {
+		return nil
+	}
+	var input any
+	decoder := json.NewDecoder(bytes.NewReader(entry.input))
+	decoder.UseNumber()
+	// The input is JSON the runner sent, and the runner sends a state's entry before its tasks.
+	decoder.Decode(&input)
+	for _, limit := range []struct {
+		field string
+		path  *referencePath
+		into  *time.Duration
+	}{
+		{"TimeoutSecondsPath", task.timeoutPath, &task.timeout},
+		{"HeartbeatSecondsPath", task.heartbeatPath, &task.heartbeat},
+	} {
+		if limit.path == nil {
+			continue
+		}
+		value, found := limit.path.selectIn(input)
+		if !found {
+			return entry.runtimeError(task, "The %s '%s' could not be found in the input '%s'",
+				limit.field, limit.path.text, entry.input)
+		}
+		seconds, ok := positiveSeconds(value)
+		if !ok {
+			shown, _ := json.Marshal(value)
+			return entry.runtimeError(task, "The %s '%s' references %s, which is not a positive integer",
+				limit.field, limit.path.text, shown)
+		}
+		*limit.into = seconds
+	}
+	return nil
+}
+
+// runtimeError is a States.Runtime failure of the state, described the way AWS describes them.
+func (entry stateEntry) runtimeError(task *taskState, format string, args ...any) *failure {
+	return &failure{Error: "States.Runtime", Cause: fmt.Sprintf(
+		"An error occurred while executing the state '%s' (entered at the event id #%d). ", task.name, entry.eventID) +
+		fmt.Sprintf(format, args...)}
 }
 
 // invoke calls the attempt's Lambda function in the background.
