@@ -155,6 +155,14 @@ func (st *state) addContact(email string, now time.Time) *contact {
 	return c
 }
 
+// findOrCreate returns the contact with this (valid) email, creating it when there is none.
+func (st *state) findOrCreate(email string, now time.Time) *contact {
+	if found := st.contactByEmail(email); found != nil {
+		return found
+	}
+	return st.addContact(email, now)
+}
+
 // GET /contact-identifiers/find
 func (st *state) findContactIdentifier(c *call) (reply, error) {
 	value := c.in.requiredString("contact_identifier_value")
@@ -222,11 +230,7 @@ func (st *state) findOrCreateContact(c *call) (reply, error) {
 	if err := c.in.err(); err != nil {
 		return reply{}, err
 	}
-	found := st.contactByEmail(email)
-	if found == nil {
-		found = st.addContact(email, c.now)
-	}
-	return one(st.contactJSON(found)), nil
+	return one(st.contactJSON(st.findOrCreate(email, c.now))), nil
 }
 
 // GET /contacts/find-one-by

@@ -1,6 +1,7 @@
 package leatsandbox
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"time"
@@ -16,6 +17,10 @@ func (s *Sandbox) registerControl() {
 	s.mux.HandleFunc("POST "+controlRoot+"clock", s.controlled(s.advanceClock))
 	s.mux.HandleFunc("POST "+controlRoot+"reset", s.controlled(s.reset))
 	s.mux.HandleFunc("GET "+controlRoot+"emails", s.controlled(s.listEmails))
+	s.mux.HandleFunc("GET "+controlRoot+"variants", s.controlled(s.listVariants))
+	s.mux.HandleFunc("POST "+controlRoot+"variants", s.controlled(s.chooseVariants))
+	s.mux.HandleFunc("GET "+controlRoot+"requests", s.controlled(s.listRequests))
+	s.mux.HandleFunc("DELETE "+controlRoot+"requests", s.controlled(s.clearRequests))
 }
 
 func (s *Sandbox) controlled(next http.HandlerFunc) http.HandlerFunc {
@@ -97,4 +102,35 @@ func (s *Sandbox) reset(w http.ResponseWriter, _ *http.Request) {
 // GET /_sandbox/emails
 func (s *Sandbox) listEmails(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, object{"emails": s.SentEmails()})
+}
+
+// GET /_sandbox/variants: the value of each variant, and the values each can take (the default first).
+func (s *Sandbox) listVariants(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, object{"variants": s.Variants(), "choices": VariantChoices()})
+}
+
+// POST /_sandbox/variants with a JSON object of variant names to values. One bad name or value refuses
+// them all.
+func (s *Sandbox) chooseVariants(w http.ResponseWriter, r *http.Request) {
+	var chosen map[string]string
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBodyBytes)).Decode(&chosen); err != nil {
+		writeError(w, invalidField("variants", "The body must be a JSON object of variant names to values."))
+		return
+	}
+	if err := s.variants.set(chosen); err != nil {
+		writeError(w, invalidField("variants", err.Error()))
+		return
+	}
+	s.listVariants(w, r)
+}
+
+// GET /_sandbox/requests
+func (s *Sandbox) listRequests(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, object{"requests": s.Requests()})
+}
+
+// DELETE /_sandbox/requests
+func (s *Sandbox) clearRequests(w http.ResponseWriter, _ *http.Request) {
+	s.ClearRequests()
+	writeJSON(w, http.StatusOK, object{"requests": []RequestRecord{}})
 }

@@ -29,6 +29,10 @@ const (
 	// FaultResponseLost applies the request, then holds the connection until the client gives up (or
 	// Fault.Delay, default 30s, passes) and closes it without an answer: the outcome the client cannot know.
 	FaultResponseLost FaultKind = "response_lost"
+	// FaultRefuse answers Leat's business error Fault.Code (HTTP 400, the code's message from Leat's code
+	// table) without applying anything, as if Leat had refused the request itself: out of stock, say, for the
+	// third reward of a checkout.
+	FaultRefuse FaultKind = "refuse"
 )
 
 const (
@@ -55,6 +59,8 @@ type Fault struct {
 	Delay time.Duration
 	// RetryAfter is the Retry-After header of rate_limit and maintenance answers.
 	RetryAfter time.Duration
+	// Code is the Leat error code a refuse fault answers, one of Leat's code table (leat-api.md §4).
+	Code int
 }
 
 // faultJSON is how faults are written in JSON, durations as Go duration strings ("250ms").
@@ -65,10 +71,11 @@ type faultJSON struct {
 	Times      int       `json:"times,omitempty"`
 	Delay      string    `json:"delay,omitempty"`
 	RetryAfter string    `json:"retry_after,omitempty"`
+	Code       int       `json:"code,omitempty"`
 }
 
 func (f Fault) MarshalJSON() ([]byte, error) {
-	wire := faultJSON{Kind: f.Kind, Method: f.Method, Path: f.Path, Times: f.Times}
+	wire := faultJSON{Kind: f.Kind, Method: f.Method, Path: f.Path, Times: f.Times, Code: f.Code}
 	if f.Delay > 0 {
 		wire.Delay = f.Delay.String()
 	}
@@ -83,7 +90,7 @@ func (f *Fault) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &wire); err != nil {
 		return err
 	}
-	*f = Fault{Kind: wire.Kind, Method: wire.Method, Path: wire.Path, Times: wire.Times}
+	*f = Fault{Kind: wire.Kind, Method: wire.Method, Path: wire.Path, Times: wire.Times, Code: wire.Code}
 	var err error
 	if wire.Delay != "" {
 		if f.Delay, err = time.ParseDuration(wire.Delay); err != nil {
@@ -101,6 +108,13 @@ func (f *Fault) UnmarshalJSON(data []byte) error {
 func (f Fault) validate() error {
 	switch f.Kind {
 	case FaultLatency, FaultRateLimit, FaultMaintenance, FaultServerError, FaultDrop, FaultResponseLost:
+		if f.Code != 0 {
+			return fmt.Errorf("fault %s takes no code; only refuse answers a Leat error code", f.Kind)
+		}
+	case FaultRefuse:
+		if _, known := leatMessages[f.Code]; !known {
+			return fmt.Errorf("fault refuse needs a Leat error code from Leat's code table, not %d", f.Code)
+		}
 	default:
 		return fmt.Errorf("unknown fault kind %q", f.Kind)
 	}
@@ -123,13 +137,16 @@ func (f Fault) matches(method, route, path string) bool {
 // ParseFaults reads faults from JSON (one fault object or an array of them) or from the short text form:
 // faults separated by ";", each written as
 //
-//	kind[=duration] [METHOD] [path] [xN]
+//	kind[=setting] [METHOD] [path] [xN]
 //
-// where the duration is the Delay of latency and response_lost and the RetryAfter of rate_limit and
-// maintenance, and xN is Times. Examples:
+// where the setting is the Delay of latency and response_lost, the RetryAfter of rate_limit and
+// maintenance, and the Leat error Code of refuse (which needs one); xN is Times. Examples:
 //
 //	latency=300ms
 //	rate_limit=5s POST /giftcard-transactions x2; response_lost POST /orders/create-and-process x1
+//	refuse=1018 POST /reward-receptions x1
+//
+// In JSON the code is a number: {"kind":"refuse","code":1018,"method":"POST","path":"/reward-receptions","times":1}.
 func ParseFaults(spec string) ([]Fault, error) {
 	spec = strings.TrimSpace(spec)
 	switch {
@@ -164,20 +181,11 @@ func ParseFaults(spec string) ([]Fault, error) {
 
 func parseFault(text string) (Fault, error) {
 	words := strings.Fields(text)
-	kind, duration, hasDuration := strings.Cut(words[0], "=")
+	kind, setting, hasSetting := strings.Cut(words[0], "=")
 	f := Fault{Kind: FaultKind(kind)}
-	if hasDuration {
-		d, err := time.ParseDuration(duration)
-		if err != nil {
+	if hasSetting {
+		if err := f.setFromText(setting); err != nil {
 			return Fault{}, fmt.Errorf("fault %q: %w", text, err)
-		}
-		switch f.Kind {
-		case FaultLatency, FaultResponseLost:
-			f.Delay = d
-		case FaultRateLimit, FaultMaintenance:
-			f.RetryAfter = d
-		default:
-			return Fault{}, fmt.Errorf("fault %q: %s takes no duration", text, kind)
 		}
 	}
 	for _, word := range words[1:] {
@@ -195,6 +203,31 @@ func parseFault(text string) (Fault, error) {
 		}
 	}
 	return f, f.validate()
+}
+
+// setFromText reads the setting written after "kind=" in the text form.
+func (f *Fault) setFromText(setting string) error {
+	if f.Kind == FaultRefuse {
+		code, err := strconv.Atoi(setting)
+		if err != nil {
+			return fmt.Errorf("refuse takes a Leat error code, not %q", setting)
+		}
+		f.Code = code
+		return nil
+	}
+	d, err := time.ParseDuration(setting)
+	if err != nil {
+		return err
+	}
+	switch f.Kind {
+	case FaultLatency, FaultResponseLost:
+		f.Delay = d
+	case FaultRateLimit, FaultMaintenance:
+		f.RetryAfter = d
+	default:
+		return fmt.Errorf("%s takes no duration", f.Kind)
+	}
+	return nil
 }
 
 func validateAll(faults []Fault) error {
@@ -275,6 +308,8 @@ func (s *Sandbox) inject(f Fault, w http.ResponseWriter, r *http.Request) {
 		writeError(w, transportError(http.StatusServiceUnavailable, "Service Unavailable"))
 	case FaultServerError:
 		writeError(w, transportError(http.StatusInternalServerError, "Server Error"))
+	case FaultRefuse:
+		writeError(w, leatError(f.Code))
 	case FaultDrop:
 		abortConnection(w)
 	case FaultResponseLost:

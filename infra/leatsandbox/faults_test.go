@@ -137,6 +137,8 @@ func TestParseFaults(t *testing.T) {
 		{`[{"kind":"latency","delay":"1s"},{"kind":"maintenance","retry_after":"30s"}]`, []leatsandbox.Fault{
 			{Kind: "latency", Delay: time.Second}, {Kind: "maintenance", RetryAfter: 30 * time.Second},
 		}},
+		{"refuse=1018 POST /reward-receptions x1", []leatsandbox.Fault{{Kind: "refuse", Code: 1018, Method: "POST", Path: "/reward-receptions", Times: 1}}},
+		{`{"kind":"refuse","code":55031,"path":"/contacts/{uuid}"}`, []leatsandbox.Fault{{Kind: "refuse", Code: 55031, Path: "/contacts/{uuid}"}}},
 	}
 	for _, tt := range tests {
 		got, err := leatsandbox.ParseFaults(tt.spec)
@@ -144,9 +146,31 @@ func TestParseFaults(t *testing.T) {
 			t.Errorf("ParseFaults(%q) = %+v, %v; want %+v", tt.spec, got, err, tt.want)
 		}
 	}
-	for _, bad := range []string{"flood", "drop=1s", "latency=fast", "server_error /shops lots", `{"kind":"latency","delay":"soon"}`} {
+	for _, bad := range []string{"flood", "drop=1s", "latency=fast", "server_error /shops lots", `{"kind":"latency","delay":"soon"}`,
+		"refuse", "refuse=1s", "refuse=99999", `{"kind":"refuse"}`, `{"kind":"latency","code":1018}`} {
 		if _, err := leatsandbox.ParseFaults(bad); err == nil {
 			t.Errorf("ParseFaults(%q) accepted", bad)
 		}
+	}
+}
+
+func TestRefuseAnswersALeatErrorWithoutApplying(t *testing.T) {
+	l := start(t)
+	contact, r := l.richContact(), l.plainReward()
+	added := l.send("POST", "/_sandbox/faults", strings.NewReader("refuse=1018 POST /reward-receptions x1"), "text/plain")
+	if added.status != http.StatusCreated || added.int("faults.0.code") != 1018 {
+		t.Fatalf("add fault: %d %s", added.status, added.raw)
+	}
+
+	refused := l.claim(contact.UUID, r.UUID).fails(1018)
+	if refused.str("message") != "The stock on this reward is empty." {
+		t.Fatalf("refusal: %s", refused.raw)
+	}
+	if l.points(contact.UUID) != contact.Points {
+		t.Fatal("the refused claim was applied")
+	}
+	l.claim(contact.UUID, r.UUID).ok()
+	if l.points(contact.UUID) != contact.Points-r.RequiredCredits {
+		t.Fatal("the claim after the fault was not applied once")
 	}
 }

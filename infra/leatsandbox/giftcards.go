@@ -314,20 +314,25 @@ func (st *state) listGiftcardTransactions(c *call) (reply, error) {
 }
 
 // POST /giftcard-transactions/{uuid}/reverse: a new transaction of the opposite sign. Leat only reverses a
-// card's last transaction (55025); a transaction is reversed at most once, and a reversal is final.
+// card's last transaction (55025); a transaction is reversed at most once, and a reversal is final. Under
+// second_reverse=apply a repeated reverse is a blind repeat of the compensation: its first reversal is now
+// the card's last transaction, so the 55025 rule does not stop it.
 func (st *state) reverseGiftcardTransaction(c *call) (reply, error) {
 	original := st.giftcardTransactions.get(c.pathUUID())
 	switch {
 	case original == nil:
 		return reply{}, errGiftcardTransactionNotFound
-	case original.reversedBy != nil:
-		return reply{}, invalidField("giftcard_transaction_uuid", "The giftcard transaction has already been reversed.")
 	case original.reverses != nil:
 		return reply{}, invalidField("giftcard_transaction_uuid", "A reversal cannot be reversed.")
-	}
-	cardTransactions := st.giftcardTransactions.filter(func(t *giftcardTransaction) bool { return t.card == original.card })
-	if cardTransactions[len(cardTransactions)-1] != original {
-		return reply{}, errNotLastGiftcardTransaction
+	case original.reversedBy != nil:
+		if err := c.repeatedReverse("giftcard_transaction_uuid", "giftcard transaction"); err != nil {
+			return reply{}, err
+		}
+	default:
+		cardTransactions := st.giftcardTransactions.filter(func(t *giftcardTransaction) bool { return t.card == original.card })
+		if cardTransactions[len(cardTransactions)-1] != original {
+			return reply{}, errNotLastGiftcardTransaction
+		}
 	}
 	if err := original.card.applyAmount(-original.amountCents, c.now); err != nil {
 		return reply{}, err

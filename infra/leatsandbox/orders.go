@@ -157,7 +157,8 @@ func pointsResult(points, newBalance int64) object {
 }
 
 // POST /orders/create-and-process. Points come from the line items (and sub-line items), never from the
-// header totals, whose sums Leat does not check either. A cancelled order earns nothing.
+// header totals, whose sums Leat does not check either. A cancelled order earns nothing. An external
+// identifier already used is refused, unless order_duplicate=accept makes it another order.
 func (st *state) createAndProcessOrder(c *call) (reply, error) {
 	in := c.in
 	o := &order{
@@ -186,7 +187,8 @@ func (st *state) createAndProcessOrder(c *call) (reply, error) {
 	o.lines = readLines(in.requiredList("line_items"), true)
 	o.appliedDiscounts = readAppliedDiscounts(in.list("applied_discounts"))
 	o.charges, o.totalCharges = readCharges(in.list("charges"))
-	if o.externalID != "" && st.orders.find(func(existing *order) bool { return existing.externalID == o.externalID }) != nil {
+	if o.externalID != "" && c.variant(VariantOrderDuplicate) == OrderDuplicateRefuse &&
+		st.orders.find(func(existing *order) bool { return existing.externalID == o.externalID }) != nil {
 		in.fail("external_identifier", "The external identifier has already been taken.")
 	}
 	if err := in.err(); err != nil {
@@ -250,13 +252,14 @@ func readCharges(items []fields) (charges []object, totalCents int64) {
 	return charges, totalCents
 }
 
-// GET /orders/find
+// GET /orders/find: the newest order with the external identifier, which under order_duplicate=accept
+// may name several.
 func (st *state) findOrder(c *call) (reply, error) {
 	externalID := c.in.requiredString("external_identifier")
 	if err := c.in.err(); err != nil {
 		return reply{}, err
 	}
-	o := st.orders.find(func(o *order) bool { return o.externalID == externalID })
+	o := st.orders.findLast(func(o *order) bool { return o.externalID == externalID })
 	if o == nil {
 		return reply{}, errModelNotFound
 	}
@@ -287,7 +290,7 @@ func (st *state) createAndProcessOrderReturn(c *call) (reply, error) {
 	if err := in.err(); err != nil {
 		return reply{}, err
 	}
-	r.order = st.orders.find(func(o *order) bool {
+	r.order = st.orders.findLast(func(o *order) bool {
 		return (orderUUID == "" || o.uuid == orderUUID) && (orderExternalID == "" || o.externalID == orderExternalID)
 	})
 	if r.order == nil {

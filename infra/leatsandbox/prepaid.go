@@ -82,16 +82,19 @@ func (st *state) createPrepaidTransaction(c *call) (reply, error) {
 	return one(st.prepaidTransactionJSON(t)), nil
 }
 
-// POST /prepaid-transactions/{uuid}/reverse: a new transaction of the opposite sign, at most once.
+// POST /prepaid-transactions/{uuid}/reverse: a new transaction of the opposite sign, at most once unless
+// second_reverse=apply.
 func (st *state) reversePrepaidTransaction(c *call) (reply, error) {
 	original := st.prepaidTransactions.get(c.pathUUID())
 	switch {
 	case original == nil:
 		return reply{}, errModelNotFound
-	case original.reversedBy != nil:
-		return reply{}, invalidField("prepaid_transaction_uuid", "The prepaid transaction has already been reversed.")
 	case original.reverses != nil:
 		return reply{}, invalidField("prepaid_transaction_uuid", "A reversal cannot be reversed.")
+	case original.reversedBy != nil:
+		if err := c.repeatedReverse("prepaid_transaction_uuid", "prepaid transaction"); err != nil {
+			return reply{}, err
+		}
 	}
 	reversal, err := st.applyPrepaid(original.contact, original.shop, original.identifier, -original.amountCents, c.now)
 	if err != nil {

@@ -33,7 +33,9 @@ type rewardReception struct {
 	collectable bool
 	expiresAt   *time.Time
 	collected   bool
-	reversed    bool
+	// collectionReversed tells a collection that was reversed from one that never happened.
+	collectionReversed bool
+	reversed           bool
 }
 
 func (st *state) rewardByUUID(uuid string) (*reward, error) {
@@ -182,7 +184,7 @@ func (st *state) receptionJSON(rr *rewardReception) object {
 		"contact":            contactWithBalance(rr.contact),
 		"shop":               shopJSON(rr.shop),
 		"contact_identifier": optionalIdentifier(rr.identifier),
-		"channel":            "API",
+		"channel":            apiChannel,
 		"created_at":         timestamp(rr.createdAt),
 		"reward":             st.rewardJSON(rr.reward),
 		"expires_at":         optionalTimestamp(rr.expiresAt),
@@ -191,31 +193,25 @@ func (st *state) receptionJSON(rr *rewardReception) object {
 }
 
 // POST /reward-receptions/{uuid}/reverse: the points come back as a new credit reception, which is what
-// the docs and the SDK say the call returns.
+// the docs and the SDK say the call returns. It is made for the same contact, shop, card and channel as the
+// reception it reverses.
 func (st *state) reverseRewardReception(c *call) (reply, error) {
 	rr := st.receptions.get(c.pathUUID())
 	if rr == nil {
 		return reply{}, errModelNotFound
 	}
 	if rr.reversed {
-		return reply{}, invalidField("reward_reception_uuid", "The reward reception has already been reversed.")
+		if err := c.repeatedReverse("reward_reception_uuid", "reward reception"); err != nil {
+			return reply{}, err
+		}
 	}
 	rr.reversed = true
-	rr.contact.points -= rr.credits
 	if rr.reward.stock != nil {
 		*rr.reward.stock++
 	}
-	return one(object{
-		"type":               "credit_reception",
-		"uuid":               newUUID(),
-		"credits":            -rr.credits,
-		"contact":            contactWithBalance(rr.contact),
-		"shop":               shopJSON(rr.shop),
-		"contact_identifier": optionalIdentifier(rr.identifier),
-		"created_at":         timestamp(c.now),
-		"unit":               object{"id": 1, "name": "purchase_amount", "label": "Purchase amount", "prefix": currencySymbol(st.account.Currency), "is_default": true},
-		"unit_value":         nil,
-	}), nil
+	refund := st.addCreditReception(&creditReception{contact: rr.contact, shop: rr.shop, identifier: rr.identifier,
+		credits: -rr.credits, createdAt: c.now, compensation: true})
+	return one(st.creditReceptionJSON(refund)), nil
 }
 
 func (st *state) collectableJSON(rr *rewardReception) object {
@@ -274,22 +270,25 @@ func (st *state) collectReward(c *call) (reply, error) {
 	case rr.expiresAt != nil && !c.now.Before(*rr.expiresAt):
 		return reply{}, errCollectableExpired
 	}
-	rr.collected = true
+	rr.collected, rr.collectionReversed = true, false
 	answer := st.collectableJSON(rr)
 	answer["status"] = "COLLECTED"
 	return one(answer), nil
 }
 
-// POST /collectable-rewards/{uuid}/reverse: the reward is collectable again.
+// POST /collectable-rewards/{uuid}/reverse: the reward is collectable again. Reversing the same collection
+// again is refused with 80300, like reversing one that never happened; under second_reverse=apply it
+// succeeds, which changes nothing more: the reward already waits to be collected.
 func (st *state) reverseRewardCollection(c *call) (reply, error) {
 	rr, err := st.collectable(c.pathUUID())
 	if err != nil {
 		return reply{}, err
 	}
-	if !rr.collected {
+	repeatApplied := rr.collectionReversed && c.variant(VariantSecondReverse) == SecondReverseApply
+	if !rr.collected && !repeatApplied {
 		return reply{}, errCollectableNotCollected
 	}
-	rr.collected = false
+	rr.collected, rr.collectionReversed = false, true
 	answer := st.collectableJSON(rr)
 	answer["status"] = "REVERSED"
 	return one(answer), nil

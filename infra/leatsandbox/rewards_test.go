@@ -1,6 +1,7 @@
 package leatsandbox_test
 
 import (
+	"reflect"
 	"testing"
 	"time"
 
@@ -53,6 +54,33 @@ func TestRewardReceptionSpendsAndReversalRestoresPoints(t *testing.T) {
 		t.Fatal("points not restored")
 	}
 	l.call("POST", "/reward-receptions/"+claim.str("data.uuid")+"/reverse", nil).invalid("reward_reception_uuid")
+}
+
+// The compensating credit reception is made for what the reception was: same contact, shop, card and
+// channel.
+func TestRewardReversalCarriesTheReceptionsFields(t *testing.T) {
+	l := start(t)
+	contact, r := l.richContact(), l.plainReward()
+	card := pick(t, "an active card of the contact", l.seed.LoyaltyCards, func(c leatsandbox.SeedLoyaltyCard) bool {
+		return c.Active && c.Contact == contact.Email
+	})
+	claim := l.call("POST", "/reward-receptions", map[string]any{"contact_uuid": contact.UUID, "reward_uuid": r.UUID,
+		"shop_uuid": l.shop().UUID, "contact_identifier_value": card.Value}).ok()
+	reversal := l.call("POST", "/reward-receptions/"+claim.str("data.uuid")+"/reverse", nil).ok()
+
+	for _, field := range []string{"channel", "shop", "contact_identifier", "contact.uuid", "contact.email"} {
+		if !reflect.DeepEqual(reversal.get("data."+field), claim.get("data."+field)) {
+			t.Errorf("%s: reception %v, reversal %v", field, claim.get("data."+field), reversal.get("data."+field))
+		}
+	}
+	if reversal.str("data.channel") == "" || reversal.get("data.contact_identifier") == nil {
+		t.Fatalf("reversal lacks the reception's channel or card: %s", reversal.raw)
+	}
+	// The refund is a credit reception, but not one to reverse: that would take the points twice.
+	l.call("POST", "/credit-receptions/"+reversal.str("data.uuid")+"/reverse", nil).invalid("credit_reception_uuid")
+	if l.points(contact.UUID) != contact.Points {
+		t.Fatal("points not restored")
+	}
 }
 
 func TestRewardReceptionRefusals(t *testing.T) {

@@ -11,9 +11,24 @@ const apiRoot = "/api/v3/oauth/clients"
 
 // call is one Leat request as a handler sees it.
 type call struct {
-	request *http.Request
-	in      fields    // query and body, whatever the encoding
-	now     time.Time // the sandbox clock, read once so one request sees one instant
+	request  *http.Request
+	in       fields            // query and body, whatever the encoding
+	now      time.Time         // the sandbox clock, read once so one request sees one instant
+	variants map[string]string // read once, like the clock
+}
+
+// variant is the chosen value of a variant (see variants.go).
+func (c *call) variant(name string) string {
+	return c.variants[name]
+}
+
+// repeatedReverse answers a second reverse of the same transaction: refused with 1003 on field, or, under
+// second_reverse=apply, nil, and the caller applies the compensation again.
+func (c *call) repeatedReverse(field, what string) error {
+	if c.variant(VariantSecondReverse) == SecondReverseApply {
+		return nil
+	}
+	return invalidField(field, "The "+what+" has already been reversed.")
 }
 
 // pathUUID is the {uuid} segment of the route; every route names its path parameter {uuid}, which is also
@@ -54,6 +69,10 @@ var leatRoutes = []route{
 	{http.MethodGet, "/rewards/{uuid}", (*state).getReward},
 	{http.MethodPost, "/reward-receptions", (*state).createRewardReception},
 	{http.MethodPost, "/reward-receptions/{uuid}/reverse", (*state).reverseRewardReception},
+	{http.MethodPost, "/credit-receptions", (*state).createCreditReception},
+	{http.MethodPost, "/credit-receptions/{uuid}/reverse", (*state).reverseCreditReception},
+	{http.MethodPost, "/loyalty-tokens", (*state).createLoyaltyToken},
+	{http.MethodPost, "/loyalty-tokens/claim", (*state).claimLoyaltyToken},
 	{http.MethodGet, "/collectable-rewards", (*state).listCollectableRewards},
 	{http.MethodPut, "/collectable-rewards/collect/{uuid}", (*state).collectReward},
 	{http.MethodPost, "/collectable-rewards/{uuid}/reverse", (*state).reverseRewardCollection},
@@ -118,7 +137,7 @@ func (s *Sandbox) serveLeat(handle handler) http.HandlerFunc {
 			writeError(w, err)
 			return
 		}
-		c := &call{request: r, in: newFields(values), now: s.clock.Now()}
+		c := &call{request: r, in: newFields(values), now: s.clock.Now(), variants: s.variants.values()}
 
 		s.mu.Lock()
 		answer, err := handle(s.state, c)

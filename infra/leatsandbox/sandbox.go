@@ -11,23 +11,27 @@ import (
 	"time"
 )
 
-// Options configure a Sandbox. The zero value is a quiet sandbox without faults.
+// Options configure a Sandbox. The zero value is a quiet sandbox without faults, every variant at its default.
 type Options struct {
 	// Logger receives one line per request (method, path, status, duration, fault); nil discards them.
 	Logger *slog.Logger
 	// Faults are active from the first request on.
 	Faults []Fault
+	// Variants chooses behaviours by variant name (see VariantChoices); variants left out keep their default.
+	Variants map[string]string
 }
 
 // Sandbox is an in-memory Leat account served over HTTP, seeded from seed.json.
 type Sandbox struct {
-	seed   Seed
-	clock  *Clock
-	logger *slog.Logger
-	mux    *http.ServeMux
-	faults faultSet
-	tokens tokenStore
-	rate   rateWindow
+	seed     Seed
+	clock    *Clock
+	logger   *slog.Logger
+	mux      *http.ServeMux
+	faults   faultSet
+	variants *variantSet
+	requests requestLog
+	tokens   tokenStore
+	rate     rateWindow
 
 	mu    sync.Mutex
 	state *state
@@ -46,12 +50,14 @@ func New(opts Options) (*Sandbox, error) {
 		return nil, err
 	}
 	s := &Sandbox{
-		seed:   seed,
-		clock:  &Clock{},
-		logger: opts.Logger,
-		mux:    http.NewServeMux(),
-		tokens: tokenStore{personal: seed.Account.PersonalAccessToken},
-		rate:   rateWindow{limit: seed.Account.RateLimitPerMinute},
+		seed:     seed,
+		clock:    &Clock{},
+		logger:   opts.Logger,
+		mux:      http.NewServeMux(),
+		variants: newVariantSet(),
+		requests: requestLog{limit: requestLogLimit},
+		tokens:   tokenStore{personal: seed.Account.PersonalAccessToken},
+		rate:     rateWindow{limit: seed.Account.RateLimitPerMinute},
 	}
 	if s.logger == nil {
 		s.logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -64,10 +70,15 @@ func New(opts Options) (*Sandbox, error) {
 			return nil, err
 		}
 	}
+	if err := s.variants.set(opts.Variants); err != nil {
+		return nil, err
+	}
 	for _, rt := range leatRoutes {
 		s.mux.Handle(rt.method+" "+apiRoot+rt.path, s.serveLeat(rt.handle))
 	}
 	s.mux.HandleFunc("POST /oauth/token", s.issueToken)
+	s.mux.HandleFunc("GET "+claimPagePath, s.serveClaimPage)
+	s.mux.HandleFunc("POST "+claimPagePath, s.serveClaimPage)
 	s.registerControl()
 	s.mux.HandleFunc(catchAllPattern, s.routeNotFound)
 	return s, nil
@@ -88,8 +99,8 @@ func (s *Sandbox) Clock() *Clock {
 	return s.clock
 }
 
-// Reset puts the account back to the seed and forgets sent emails. Clock, faults and issued tokens stay:
-// they belong to the test run, not to the account.
+// Reset puts the account back to the seed and forgets sent emails. Clock, faults, variants, the request log
+// and issued tokens stay: they belong to the test run, not to the account.
 func (s *Sandbox) Reset() {
 	fresh, err := newState(s.seed, s.clock.Now())
 	if err != nil {
@@ -122,8 +133,9 @@ func (s *Sandbox) Faults() []Fault {
 	return s.faults.list()
 }
 
-// ServeHTTP answers Leat routes, the token endpoint and the control API. Faults act in front of routing,
-// like a network or a load balancer would, so they also hit requests that would fail authentication.
+// ServeHTTP answers Leat routes, the token endpoint, the claim page and the control API. Faults act in
+// front of routing, like a network or a load balancer would, so they also hit requests that would fail
+// authentication; they leave the control API and the claim page alone, which are not Leat's API.
 func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	started := time.Now()
 	// Laravel ignores a trailing slash (the SDK sends /lock/); so does the sandbox.
@@ -133,13 +145,18 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := &recorder{ResponseWriter: w}
 	defer func() { s.logRequest(r, rec, time.Since(started)) }()
 
-	if strings.HasPrefix(r.URL.Path, controlRoot) {
+	if strings.HasPrefix(r.URL.Path, controlRoot) || r.URL.Path == claimPagePath {
 		s.mux.ServeHTTP(rec, r)
 		return
 	}
 	s.setLeatHeaders(rec)
 	_, pattern := s.mux.Handler(r)
-	if fault, ok := s.faults.take(r.Method, routePath(pattern), apiPath(r.URL.Path)); ok {
+	route, path := routePath(pattern), apiPath(r.URL.Path)
+	defer func() {
+		s.requests.add(RequestRecord{Method: r.Method, Route: route, Path: path, Started: started, Ended: time.Now(),
+			Status: rec.status, Fault: rec.fault})
+	}()
+	if fault, ok := s.faults.take(r.Method, route, path); ok {
 		rec.fault = fault.Kind
 		s.inject(fault, rec, r)
 		return

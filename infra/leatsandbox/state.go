@@ -21,6 +21,7 @@ type state struct {
 	identifiers          table[identifier]
 	rewards              table[reward]
 	receptions           table[rewardReception]
+	creditReceptions     table[creditReception]
 	promotions           table[promotion]
 	vouchers             table[voucher]
 	redemptions          table[voucherRedemption]
@@ -61,6 +62,16 @@ func (t *table[T]) get(key string) *T {
 
 func (t *table[T]) all() []*T {
 	return t.order
+}
+
+// findLast returns the newest record that matches, or nil.
+func (t *table[T]) findLast(match func(*T) bool) *T {
+	for i := len(t.order) - 1; i >= 0; i-- {
+		if match(t.order[i]) {
+			return t.order[i]
+		}
+	}
+	return nil
 }
 
 // find returns the first record that matches, or nil.

@@ -58,7 +58,7 @@ type voucherRedemption struct {
 	uuid      string
 	voucher   *voucher
 	contact   *contact
-	shop      *shop
+	shop      *shop // nil when redeemed without shop_uuid
 	createdAt time.Time
 	reversed  bool
 }
@@ -299,7 +299,7 @@ func (st *state) lockVoucher(c *call) (reply, error) {
 }
 
 // POST /vouchers/{uuid}/release. Releasing a lock that already ended (released before, or by the clock)
-// succeeds again when the key is that lock's key: the caller's intent is met.
+// with that lock's key succeeds again, the caller's intent being met, unless stale_release_key=refused.
 func (st *state) releaseVoucher(c *call) (reply, error) {
 	releaseKey := c.in.requiredString("release_key")
 	if err := c.in.err(); err != nil {
@@ -315,8 +315,11 @@ func (st *state) releaseVoucher(c *call) (reply, error) {
 	if v.lock == nil || v.lock.releaseKey != releaseKey {
 		return reply{}, invalidField("release_key", "The release key is invalid.")
 	}
-	if v.lock.held(c.now) {
+	switch {
+	case v.lock.held(c.now):
 		v.lock.unlockedAt = &c.now
+	case c.variant(VariantStaleReleaseKey) == StaleReleaseKeyRefused:
+		return reply{}, invalidField("release_key", "The lock of this release key has already ended.")
 	}
 	return one(st.lockAnswer(v, c.now)), nil
 }
@@ -328,10 +331,14 @@ func (st *state) lockAnswer(v *voucher, now time.Time) object {
 	}
 }
 
-// POST /vouchers/redeem
+// POST /vouchers/redeem. Without shop_uuid the redemption belongs to no shop, unless
+// redeem_without_shop=refuse makes the field required.
 func (st *state) redeemVoucher(c *call) (reply, error) {
 	code := c.in.requiredString("code")
-	shopUUID := c.in.requiredString("shop_uuid")
+	shopUUID := c.in.string("shop_uuid")
+	if c.variant(VariantRedeemWithoutShop) == RedeemWithoutShopRefuse {
+		c.in.requireField("shop_uuid")
+	}
 	contactUUID := c.in.string("contact_uuid")
 	releaseKey := c.in.string("release_key")
 	if err := c.in.err(); err != nil {
@@ -344,9 +351,12 @@ func (st *state) redeemVoucher(c *call) (reply, error) {
 	if v.contact == nil && !c.in.requireField("contact_uuid") {
 		return reply{}, c.in.err()
 	}
-	s, err := st.shopByUUID(shopUUID)
-	if err != nil {
-		return reply{}, err
+	var s *shop
+	if shopUUID != "" {
+		var err error
+		if s, err = st.shopByUUID(shopUUID); err != nil {
+			return reply{}, err
+		}
 	}
 	user, err := st.voucherUser(v, contactUUID)
 	if err != nil {
@@ -363,6 +373,8 @@ func (st *state) redeemVoucher(c *call) (reply, error) {
 			return reply{}, invalidField("release_key", "The release key is invalid.")
 		}
 		v.lock.unlockedAt = &c.now
+	} else if releaseKey != "" && c.variant(VariantStaleReleaseKey) == StaleReleaseKeyRefused {
+		return reply{}, invalidField("release_key", "The release key does not belong to a lock that holds the voucher.")
 	}
 
 	v.timesRedeemed++
@@ -375,14 +387,17 @@ func (st *state) redeemVoucher(c *call) (reply, error) {
 }
 
 // POST /vouchers/{uuid}/reverse, where uuid is the voucher redemption (current docs): the voucher can be
-// used again. Leat documents no answer; the sandbox returns the voucher.
+// used again. Leat documents no answer; the sandbox returns the voucher. Under second_reverse=apply a
+// repeated reverse gives the use back again, even beyond the uses allowed.
 func (st *state) reverseVoucherRedemption(c *call) (reply, error) {
 	redemption := st.redemptions.get(c.pathUUID())
 	if redemption == nil {
 		return reply{}, errVoucherNotFound
 	}
 	if redemption.reversed {
-		return reply{}, invalidField("voucher_redemption_uuid", "The voucher redemption has already been reversed.")
+		if err := c.repeatedReverse("voucher_redemption_uuid", "voucher redemption"); err != nil {
+			return reply{}, err
+		}
 	}
 	redemption.reversed = true
 	v := redemption.voucher

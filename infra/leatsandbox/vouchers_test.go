@@ -146,10 +146,6 @@ func TestVoucherRefusals(t *testing.T) {
 		other := pick(t, "another contact", l.seed.Contacts, func(c leatsandbox.SeedContact) bool { return c.Email != v.Contact })
 		l.redeem(v.Code, map[string]any{"contact_uuid": other.UUID}).invalid("contact_uuid")
 	})
-	t.Run("shop is required", func(t *testing.T) {
-		l := l.with(t)
-		l.call("POST", "/vouchers/redeem", map[string]any{"code": l.usableVoucher(true).Code}).invalid("shop_uuid")
-	})
 }
 
 func TestVoucherExpiresByTheClock(t *testing.T) {
