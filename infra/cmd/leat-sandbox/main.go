@@ -1,5 +1,6 @@
 // Command leat-sandbox serves the offline Leat sandbox. It prints the two settings a client needs,
 // LEAT_API_URL and LEAT_API_TOKEN, on stdout, logs requests as JSON on stderr and stops on SIGINT/SIGTERM.
+// Faults (-faults) and behaviour variants (-variant name=value, repeatable) apply from the first request.
 package main
 
 import (
@@ -12,6 +13,8 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -20,22 +23,45 @@ import (
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8480", "address to listen on")
-	faults := flag.String("faults", "", `faults from the start, e.g. "latency=200ms; rate_limit=5s POST /giftcard-transactions x2" or JSON`)
+	faults := flag.String("faults", "", `faults from the start, e.g. "latency=200ms; refuse=1018 POST /reward-receptions x1" or JSON`)
+	variants := variantFlag{}
+	flag.Var(variants, "variant", "behaviour variant as name=value, repeatable, e.g. second_reverse=apply (see GET /_sandbox/variants)")
 	flag.Parse()
 
 	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
-	if err := run(*addr, *faults, logger); err != nil {
+	if err := run(*addr, *faults, variants, logger); err != nil {
 		logger.Error("leat sandbox stopped", "error", err.Error())
 		os.Exit(1)
 	}
 }
 
-func run(addr, faultSpec string, logger *slog.Logger) error {
+// variantFlag collects -variant name=value; the sandbox checks names and values when it starts.
+type variantFlag map[string]string
+
+func (v variantFlag) String() string {
+	choices := make([]string, 0, len(v))
+	for name, value := range v {
+		choices = append(choices, name+"="+value)
+	}
+	slices.Sort(choices)
+	return strings.Join(choices, " ")
+}
+
+func (v variantFlag) Set(choice string) error {
+	name, value, ok := strings.Cut(choice, "=")
+	if !ok || name == "" {
+		return fmt.Errorf("want name=value, got %q", choice)
+	}
+	v[name] = value
+	return nil
+}
+
+func run(addr, faultSpec string, variants map[string]string, logger *slog.Logger) error {
 	faults, err := leatsandbox.ParseFaults(faultSpec)
 	if err != nil {
 		return err
 	}
-	sandbox, err := leatsandbox.New(leatsandbox.Options{Logger: logger, Faults: faults})
+	sandbox, err := leatsandbox.New(leatsandbox.Options{Logger: logger, Faults: faults, Variants: variants})
 	if err != nil {
 		return err
 	}
