@@ -78,6 +78,7 @@ type stepItem struct {
 	FailureCode  string    `dynamodbav:"failure_code,omitempty"`
 	Failure      string    `dynamodbav:"failure,omitempty"`
 	Attempts     int       `dynamodbav:"attempts"`
+	Unapplied    bool      `dynamodbav:"unapplied,omitempty"`
 	LeaseUntil   time.Time `dynamodbav:"lease_until,omitempty"`
 	IntentAt     time.Time `dynamodbav:"intent_at"`
 	DoneAt       time.Time `dynamodbav:"done_at,omitempty"`
@@ -124,7 +125,7 @@ func toStepItem(tenant tenancy.TenantID, s ledger.Step) (stepItem, error) {
 	return stepItem{
 		PK: checkoutPK(tenant, s.Checkout), SK: stepSKPrefix + string(s.ID), State: string(s.State),
 		Details: string(details), LeatUUID: s.LeatUUID, ReversalUUID: s.ReversalUUID,
-		FailureCode: s.FailureCode, Failure: s.Failure, Attempts: s.Attempts, LeaseUntil: s.LeaseUntil,
+		FailureCode: s.FailureCode, Failure: s.Failure, Attempts: s.Attempts, Unapplied: s.Unapplied, LeaseUntil: s.LeaseUntil,
 		IntentAt: s.IntentAt, DoneAt: s.DoneAt, ReversedAt: s.ReversedAt, Version: s.Version,
 	}, nil
 }
@@ -133,7 +134,7 @@ func (i stepItem) step(checkout ledger.CheckoutID) (ledger.Step, error) {
 	s := ledger.Step{
 		Checkout: checkout, ID: ledger.StepID(strings.TrimPrefix(i.SK, stepSKPrefix)), State: ledger.StepState(i.State),
 		LeatUUID: i.LeatUUID, ReversalUUID: i.ReversalUUID, FailureCode: i.FailureCode, Failure: i.Failure,
-		Attempts: i.Attempts, LeaseUntil: i.LeaseUntil, IntentAt: i.IntentAt, DoneAt: i.DoneAt,
+		Attempts: i.Attempts, Unapplied: i.Unapplied, LeaseUntil: i.LeaseUntil, IntentAt: i.IntentAt, DoneAt: i.DoneAt,
 		ReversedAt: i.ReversedAt, Version: i.Version,
 	}
 	if err := json.Unmarshal([]byte(i.Details), &s.Details); err != nil {

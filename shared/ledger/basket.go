@@ -27,7 +27,10 @@ type RewardItem struct {
 	Title          string                 `json:"title"`
 	RequiredPoints int64                  `json:"required_points"`
 	PreRedeemable  bool                   `json:"pre_redeemable"`
-	LineIDs        []string               `json:"line_ids,omitempty"`
+	// KnownCollectables are the customer's collectable rewards of this
+	// reward before the checkout, so a pre-redeemed one can be told apart.
+	KnownCollectables []string `json:"known_collectables,omitempty"`
+	LineIDs           []string `json:"line_ids,omitempty"`
 }
 
 // CollectItem is a reward claimed earlier (a collectable reward) handed over now.
@@ -47,9 +50,11 @@ type VoucherItem struct {
 	// ContactUUID is who redeems it: the voucher's own contact, or the
 	// checkout's for a voucher linked to nobody.
 	ContactUUID string `json:"contact_uuid"`
-	// RedemptionsBefore is how often it had been redeemed when checked.
-	RedemptionsBefore int64    `json:"redemptions_before"`
-	LineIDs           []string `json:"line_ids,omitempty"`
+	// Status and RedemptionsRemaining (-1 when unlimited) are what Leat
+	// said when the basket was checked, to tell a lost redemption later.
+	Status               string   `json:"status"`
+	RedemptionsRemaining int64    `json:"redemptions_remaining"`
+	LineIDs              []string `json:"line_ids,omitempty"`
 }
 
 // Basket is what the POS asked for, with the Leat details the saga needs.
@@ -72,6 +77,8 @@ type Discount struct {
 	// Amount is nil when the POS computes it: a rule of its own, or
 	// attributes the gateway cannot read.
 	Amount *int64 `json:"amount,omitempty"`
+	// PerLine splits Amount over the lines, for the Leat order.
+	PerLine map[string]int64 `json:"per_line,omitempty"`
 }
 
 // Totals sum the basket: Due is what the POS still charges.

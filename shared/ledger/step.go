@@ -98,6 +98,8 @@ type StepDetails struct {
 	LockReleasesAt time.Time `json:"lock_releases_at,omitzero"`
 	// ContactUUID is whose points or vouchers the step touches.
 	ContactUUID string `json:"contact_uuid,omitempty"`
+	// CollectableUUID is the collectable reward a collection hands over.
+	CollectableUUID string `json:"collectable_uuid,omitempty"`
 	// RewardUUID and Points describe a reward reception: Points is what it
 	// costs (positive), PreRedeem that it leaves a collectable reward.
 	RewardUUID string `json:"reward_uuid,omitempty"`
@@ -135,6 +137,9 @@ type Step struct {
 	Failure     string
 	// Attempts counts calls to Leat for the write or its reversal.
 	Attempts int
+	// Unapplied: Leat refused the last call before acting on it (rate
+	// limit, maintenance), so the next attempt may call again at once.
+	Unapplied bool
 	// LeaseUntil: until then the invocation that recorded the intent may
 	// still be calling Leat, so nobody else reconciles the step.
 	LeaseUntil time.Time
@@ -169,8 +174,18 @@ func (s Step) Retry(at, leaseUntil time.Time) (Step, error) {
 		return s, s.transition(s.State)
 	}
 	s.Attempts++
-	s.LeaseUntil = leaseUntil.UTC()
+	s.LeaseUntil, s.Unapplied = leaseUntil.UTC(), false
 	s.IntentAt = at.UTC()
+	return s, nil
+}
+
+// Release ends the lease of a pending or reversing step whose call ended
+// without an answer: unapplied when Leat surely did not act on it.
+func (s Step) Release(unapplied bool) (Step, error) {
+	if s.State != StepPending && s.State != StepReversing {
+		return s, s.transition(s.State)
+	}
+	s.LeaseUntil, s.Unapplied = time.Time{}, unapplied
 	return s, nil
 }
 
@@ -180,7 +195,7 @@ func (s Step) Succeed(leatUUID string, at time.Time) (Step, error) {
 	if s.State != StepPending {
 		return s, s.transition(StepDone)
 	}
-	s.State, s.LeatUUID, s.DoneAt, s.LeaseUntil = StepDone, leatUUID, at.UTC(), time.Time{}
+	s.State, s.LeatUUID, s.DoneAt, s.LeaseUntil, s.Unapplied = StepDone, leatUUID, at.UTC(), time.Time{}, false
 	return s, nil
 }
 
@@ -198,7 +213,7 @@ func (s Step) BeginReversal(pointsBefore *int64, at, leaseUntil time.Time) (Step
 	if s.State != StepDone {
 		return s, s.transition(StepReversing)
 	}
-	s.State, s.Attempts, s.LeaseUntil = StepReversing, 1, leaseUntil.UTC()
+	s.State, s.Attempts, s.LeaseUntil, s.Unapplied = StepReversing, 1, leaseUntil.UTC(), false
 	s.Details.PointsBefore = pointsBefore
 	s.IntentAt = at.UTC()
 	return s, nil
@@ -209,7 +224,7 @@ func (s Step) Reverse(reversalUUID string, at time.Time) (Step, error) {
 	if s.State != StepReversing {
 		return s, s.transition(StepReversed)
 	}
-	s.State, s.ReversalUUID, s.ReversedAt, s.LeaseUntil = StepReversed, reversalUUID, at.UTC(), time.Time{}
+	s.State, s.ReversalUUID, s.ReversedAt, s.LeaseUntil, s.Unapplied = StepReversed, reversalUUID, at.UTC(), time.Time{}, false
 	return s, nil
 }
 
