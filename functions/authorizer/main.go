@@ -1,6 +1,6 @@
-// Command authorizer is the gateway's authorizer Lambda; app.Start says how it is built.
+// Command authorizer resolves the bearer API key to tenant, locations and scopes.
 package main
 
 import "github.com/leatpos/gateway/shared/app"
 
-func main() { app.Start("authorizer") }
+func main() { app.Start("authorizer", app.Authorizer) }

@@ -1,6 +1,6 @@
-// Command customer-overview is the gateway's customer-overview Lambda; app.Start says how it is built.
+// Command customer-overview answers a customer's balances, tier, rewards and offers.
 package main
 
 import "github.com/leatpos/gateway/shared/app"
 
-func main() { app.Start("customer-overview") }
+func main() { app.Start("customer-overview", app.CustomerOverview) }

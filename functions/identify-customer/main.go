@@ -1,6 +1,6 @@
-// Command identify-customer is the gateway's identify-customer Lambda; app.Start says how it is built.
+// Command identify-customer identifies a customer by scanned card, QR code or email.
 package main
 
 import "github.com/leatpos/gateway/shared/app"
 
-func main() { app.Start("identify-customer") }
+func main() { app.Start("identify-customer", app.IdentifyCustomer) }

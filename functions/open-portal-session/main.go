@@ -1,6 +1,6 @@
-// Command open-portal-session is the gateway's open-portal-session Lambda; app.Start says how it is built.
+// Command open-portal-session opens a Leat-hosted portal session for a customer-facing screen.
 package main
 
 import "github.com/leatpos/gateway/shared/app"
 
-func main() { app.Start("open-portal-session") }
+func main() { app.Start("open-portal-session", app.OpenPortalSession) }

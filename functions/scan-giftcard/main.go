@@ -1,6 +1,6 @@
-// Command scan-giftcard is the gateway's scan-giftcard Lambda; app.Start says how it is built.
+// Command scan-giftcard looks up a scanned giftcard, its balance and whether it can be sold or pay.
 package main
 
 import "github.com/leatpos/gateway/shared/app"
 
-func main() { app.Start("scan-giftcard") }
+func main() { app.Start("scan-giftcard", app.ScanGiftcard) }

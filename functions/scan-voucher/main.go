@@ -1,6 +1,6 @@
-// Command scan-voucher is the gateway's scan-voucher Lambda; app.Start says how it is built.
+// Command scan-voucher looks up a scanned voucher and whether it can be used.
 package main
 
 import "github.com/leatpos/gateway/shared/app"
 
-func main() { app.Start("scan-voucher") }
+func main() { app.Start("scan-voucher", app.ScanVoucher) }

@@ -107,18 +107,19 @@ func Start(ctx context.Context, opts Options) (s *Stack, err error) {
 		return nil, err
 	}
 	cfg := app.Config{TableName: opts.TableName, DynamoDBEndpoint: endpoint, LogLevel: slog.LevelInfo, LeatAttemptTimeout: 4 * time.Second}
-	accounts := leat.SchemeResolver{"env": leat.EnvAccounts(s.leatEnv)}
-	deps, err := app.NewDeps(cfg, awsCfg, accounts, opts.Logger)
+	env, err := app.NewEnv(cfg, awsCfg, opts.Logger, app.WithLeatAccounts(leat.SchemeResolver{"env": leat.EnvAccounts(s.leatEnv)}))
 	if err != nil {
 		return nil, err
 	}
-	s.Directory = deps.Directory
-	if err := s.provision(ctx, deps.Directory); err != nil {
+	s.Directory = env.Directory()
+	if err := s.provision(ctx, s.Directory); err != nil {
 		return nil, err
 	}
 	handlers := map[string]any{}
-	for _, fn := range app.Functions() {
-		handlers[fn.Name] = fn.Handler(deps)
+	for name, build := range Functions() {
+		if handlers[name], err = build(env); err != nil {
+			return nil, fmt.Errorf("localstack: build %s: %w", name, err)
+		}
 	}
 	if err := s.stepFunctions(opts, tmpl, handlers); err != nil {
 		return nil, err

@@ -1,22 +1,32 @@
 package app_test
 
 import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
+	"path"
 	"path/filepath"
+	"reflect"
 	"regexp"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/leatpos/gateway/infra/localstack"
 	"github.com/leatpos/gateway/infra/repo"
 	"github.com/leatpos/gateway/infra/samtemplate"
 	"github.com/leatpos/gateway/shared/app"
 )
 
-func load(t *testing.T) (*samtemplate.Template, string) {
-	t.Helper()
+// TestTemplateAgreesWithTheCode is the one check that what template.yaml
+// deploys is what the code builds, runs locally and documents.
+func TestTemplateAgreesWithTheCode(t *testing.T) {
 	root, err := repo.Root()
 	if err != nil {
 		t.Fatal(err)
@@ -25,38 +35,46 @@ func load(t *testing.T) (*samtemplate.Template, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return tmpl, root
+	t.Run("functions", func(t *testing.T) { checkFunctions(t, tmpl, root) })
+	t.Run("routes", func(t *testing.T) { checkRoutes(t, tmpl, root) })
+	t.Run("state machines", func(t *testing.T) { checkStateMachines(t, tmpl, root) })
 }
 
-// TestTemplateMatchesTheFunctionTable keeps template.yaml, functions/ and the
-// function table in step: every deployed function has a main that starts its
-// own entry of the table, and every entry is deployed.
-func TestTemplateMatchesTheFunctionTable(t *testing.T) {
-	tmpl, root := load(t)
+// checkFunctions: every deployed function's main starts, under its own name,
+// the builder the local stack runs for it; the local stack runs nothing that
+// is not deployed, and functions/ holds nothing that is not deployed.
+func checkFunctions(t *testing.T, tmpl *samtemplate.Template, root string) {
+	local := localstack.Functions()
 	var deployed []string
 	for _, fn := range tmpl.Functions {
 		deployed = append(deployed, fn.Name)
-		if _, ok := app.Lookup(fn.Name); !ok {
-			t.Errorf("%s (CodeUri functions/%s) has no entry in the function table", fn.LogicalID, fn.Name)
-		}
-		main, err := os.ReadFile(filepath.Join(root, "functions", fn.Name, "main.go"))
+		file := filepath.Join("functions", fn.Name, "main.go")
+		name, builder, err := startCall(filepath.Join(root, file))
 		if err != nil {
-			t.Errorf("%s: %v", fn.LogicalID, err)
+			t.Errorf("%s (%s): %v", file, fn.LogicalID, err)
 			continue
 		}
-		if !strings.Contains(string(main), `app.Start("`+fn.Name+`")`) {
-			t.Errorf("functions/%s/main.go does not start %q", fn.Name, fn.Name)
+		if name != fn.Name {
+			t.Errorf("%s starts as %q, want %q", file, name, fn.Name)
+		}
+		build, ok := local[fn.Name]
+		if !ok {
+			t.Errorf("%s (CodeUri functions/%s) is not in the local stack's table", fn.LogicalID, fn.Name)
+			continue
+		}
+		if got := funcName(build); got != builder {
+			t.Errorf("%s starts %s, but the local stack runs %s for %q", file, builder, got, fn.Name)
 		}
 	}
-	for _, fn := range app.Functions() {
-		if !slices.Contains(deployed, fn.Name) {
-			t.Errorf("function %q is in the table but not in template.yaml", fn.Name)
-		}
-		if fn.Handler == nil {
-			t.Errorf("function %q has no handler", fn.Name)
+	for name := range local {
+		if !slices.Contains(deployed, name) {
+			t.Errorf("the local stack runs %q, which template.yaml does not deploy", name)
 		}
 	}
-	dirs, _ := os.ReadDir(filepath.Join(root, "functions"))
+	dirs, err := os.ReadDir(filepath.Join(root, "functions"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, d := range dirs {
 		if d.IsDir() && !slices.Contains(deployed, d.Name()) {
 			t.Errorf("functions/%s is not deployed by template.yaml", d.Name())
@@ -64,19 +82,81 @@ func TestTemplateMatchesTheFunctionTable(t *testing.T) {
 	}
 }
 
-// TestEveryRouteIsDocumented checks each HTTP route of the template against
-// docs/openapi.yaml, and that every POST there demands an Idempotency-Key.
-func TestEveryRouteIsDocumented(t *testing.T) {
-	tmpl, root := load(t)
+// startCall finds the one app.Start(name, app.Builder) call of a main.go and
+// returns the name and the builder's full name.
+func startCall(file string) (name, builder string, err error) {
+	f, err := parser.ParseFile(token.NewFileSet(), file, nil, parser.SkipObjectResolution)
+	if err != nil {
+		return "", "", err
+	}
+	appPath := reflect.TypeFor[app.Config]().PkgPath()
+	pkg := ""
+	for _, imp := range f.Imports {
+		if p, _ := strconv.Unquote(imp.Path.Value); p == appPath {
+			pkg = path.Base(p)
+			if imp.Name != nil {
+				pkg = imp.Name.Name
+			}
+		}
+	}
+	if pkg == "" {
+		return "", "", fmt.Errorf("does not import %s", appPath)
+	}
+	var calls []*ast.CallExpr
+	ast.Inspect(f, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok {
+			if fn, ok := selectorOf(call.Fun, pkg); ok && fn == "Start" {
+				calls = append(calls, call)
+			}
+		}
+		return true
+	})
+	if len(calls) != 1 {
+		return "", "", fmt.Errorf("calls %s.Start %d times, want once", pkg, len(calls))
+	}
+	args := calls[0].Args
+	if len(args) != 2 {
+		return "", "", fmt.Errorf("%s.Start is given %d arguments, want a name and a builder", pkg, len(args))
+	}
+	lit, ok := args[0].(*ast.BasicLit)
+	if !ok || lit.Kind != token.STRING {
+		return "", "", fmt.Errorf("%s.Start's name is not a string literal", pkg)
+	}
+	builderName, ok := selectorOf(args[1], pkg)
+	if !ok {
+		return "", "", fmt.Errorf("%s.Start is not given a builder of package %s", pkg, pkg)
+	}
+	name, err = strconv.Unquote(lit.Value)
+	return name, appPath + "." + builderName, err
+}
+
+// selectorOf returns Name of an expression pkg.Name.
+func selectorOf(e ast.Expr, pkg string) (string, bool) {
+	sel, ok := e.(*ast.SelectorExpr)
+	if !ok {
+		return "", false
+	}
+	x, ok := sel.X.(*ast.Ident)
+	return sel.Sel.Name, ok && x.Name == pkg
+}
+
+func funcName(build app.Builder) string {
+	return runtime.FuncForPC(reflect.ValueOf(build).Pointer()).Name()
+}
+
+// checkRoutes: each HTTP route of the template is in docs/openapi.yaml, and
+// exactly the POSTs there demand an Idempotency-Key.
+func checkRoutes(t *testing.T, tmpl *samtemplate.Template, root string) {
 	raw, err := os.ReadFile(filepath.Join(root, "docs", "openapi.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	type parameter struct {
+		Ref string `yaml:"$ref"`
+	}
 	var doc struct {
 		Paths map[string]map[string]struct {
-			Parameters []struct {
-				Ref string `yaml:"$ref"`
-			} `yaml:"parameters"`
+			Parameters []parameter `yaml:"parameters"`
 		} `yaml:"paths"`
 	}
 	if err := yaml.Unmarshal(raw, &doc); err != nil {
@@ -91,9 +171,7 @@ func TestEveryRouteIsDocumented(t *testing.T) {
 				t.Errorf("%s %s (%s) is not in docs/openapi.yaml", r.Method, r.Path, fn.LogicalID)
 				continue
 			}
-			idempotent := slices.ContainsFunc(op.Parameters, func(p struct {
-				Ref string `yaml:"$ref"`
-			}) bool {
+			idempotent := slices.ContainsFunc(op.Parameters, func(p parameter) bool {
 				return strings.HasSuffix(p.Ref, "/IdempotencyKey")
 			})
 			if (r.Method == "POST") != idempotent {
@@ -112,10 +190,9 @@ func TestEveryRouteIsDocumented(t *testing.T) {
 
 var placeholder = regexp.MustCompile(`\$\{([A-Za-z0-9_]+)\}`)
 
-// TestStateMachineSubstitutions checks what cfn-lint cannot: each ${Name} in a
-// definition file has a DefinitionSubstitutions entry, and each entry is used.
-func TestStateMachineSubstitutions(t *testing.T) {
-	tmpl, root := load(t)
+// checkStateMachines checks what cfn-lint cannot: each ${Name} in a definition
+// file has a DefinitionSubstitutions entry, and each entry is used.
+func checkStateMachines(t *testing.T, tmpl *samtemplate.Template, root string) {
 	for _, sm := range tmpl.StateMachines {
 		def, err := os.ReadFile(filepath.Join(root, sm.DefinitionURI))
 		if err != nil {

@@ -1,0 +1,17 @@
+package localstack
+
+import "github.com/leatpos/gateway/shared/app"
+
+// Functions maps each function's name (its directory under functions/ and its
+// CodeUri) to the builder its main.go starts. The stack runs them all in one
+// process; the deployed binaries never link this table.
+func Functions() map[string]app.Builder {
+	return map[string]app.Builder{
+		"authorizer":          app.Authorizer,
+		"identify-customer":   app.IdentifyCustomer,
+		"customer-overview":   app.CustomerOverview,
+		"scan-voucher":        app.ScanVoucher,
+		"scan-giftcard":       app.ScanGiftcard,
+		"open-portal-session": app.OpenPortalSession,
+	}
+}

@@ -1,0 +1,46 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// Config is what a function reads from its environment. A setting only some
+// functions need stays optional here: the Env dependency that uses it reports
+// it missing, so the functions that never use it need not set it.
+type Config struct {
+	TableName string
+	// DynamoDBEndpoint points at a local engine; empty in AWS.
+	DynamoDBEndpoint string
+	LogLevel         slog.Level
+	// LeatAttemptTimeout bounds one call to Leat, leaving time within the
+	// function's timeout for a retry of a read.
+	LeatAttemptTimeout time.Duration
+}
+
+// ConfigFromEnv reads TABLE_NAME, DYNAMODB_ENDPOINT, LOG_LEVEL and LEAT_ATTEMPT_TIMEOUT.
+func ConfigFromEnv(getenv func(string) string) (Config, error) {
+	cfg := Config{
+		TableName: getenv("TABLE_NAME"), DynamoDBEndpoint: getenv("DYNAMODB_ENDPOINT"),
+		LeatAttemptTimeout: 4 * time.Second,
+	}
+	var problems []error
+	if cfg.TableName == "" {
+		problems = append(problems, errors.New("TABLE_NAME is required"))
+	}
+	if level := getenv("LOG_LEVEL"); level != "" {
+		if err := cfg.LogLevel.UnmarshalText([]byte(level)); err != nil {
+			problems = append(problems, fmt.Errorf("LOG_LEVEL: %w", err))
+		}
+	}
+	if raw := getenv("LEAT_ATTEMPT_TIMEOUT"); raw != "" {
+		d, err := time.ParseDuration(raw)
+		if err != nil || d <= 0 {
+			problems = append(problems, fmt.Errorf("LEAT_ATTEMPT_TIMEOUT %q is not a positive duration", raw))
+		}
+		cfg.LeatAttemptTimeout = d
+	}
+	return cfg, errors.Join(problems...)
+}

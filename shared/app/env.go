@@ -1,0 +1,110 @@
+package app
+
+import (
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awssm "github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+
+	"github.com/leatpos/gateway/shared/api"
+	"github.com/leatpos/gateway/shared/dynamodb"
+	"github.com/leatpos/gateway/shared/idempotency"
+	"github.com/leatpos/gateway/shared/leat"
+	"github.com/leatpos/gateway/shared/loyalty"
+	"github.com/leatpos/gateway/shared/secretsmanager"
+	"github.com/leatpos/gateway/shared/tenancy"
+)
+
+// Env is what a container builds its function from: the configuration and the
+// dependencies that follow from it. Each dependency is built on its first use
+// and kept for the container's life, so a function builds only what its
+// handler needs, and the local stack's functions share one of each.
+//
+// A new dependency is a lazy field and a method that builds it through get;
+// one that needs an optional setting checks it before get and returns an
+// error naming it. Building each in its method, not in NewEnv, is what lets
+// the linker leave it out of binaries whose builder never asks for it.
+type Env struct {
+	cfg    Config
+	logger *slog.Logger
+	awsCfg aws.Config
+	// table is built up front: every function reads or writes it.
+	table *dynamodb.Table
+	// leatAccounts replaces Secrets Manager when set (WithLeatAccounts).
+	leatAccounts leat.AccountResolver
+
+	directory      lazy[tenancy.Directory]
+	apiDeps        lazy[api.Deps]
+	platforms      lazy[*leat.Platforms]
+	loyaltyService lazy[*loyalty.Service]
+}
+
+// NewEnv prepares a container's dependencies; none but the table is built
+// before its first use.
+func NewEnv(cfg Config, awsCfg aws.Config, logger *slog.Logger, opts ...Option) (*Env, error) {
+	table, err := dynamodb.NewTable(dynamodb.NewClient(awsCfg, cfg.DynamoDBEndpoint), cfg.TableName)
+	if err != nil {
+		return nil, err
+	}
+	e := &Env{cfg: cfg, logger: logger, awsCfg: awsCfg, table: table}
+	for _, opt := range opts {
+		opt(e)
+	}
+	return e, nil
+}
+
+// Option changes what NewEnv builds where AWS and the local stack differ.
+type Option func(*Env)
+
+// WithLeatAccounts resolves tenants' Leat credentials references with r
+// instead of AWS Secrets Manager, as the local stack does.
+func WithLeatAccounts(r leat.AccountResolver) Option {
+	return func(e *Env) { e.leatAccounts = r }
+}
+
+// Directory holds tenants and their API keys.
+func (e *Env) Directory() tenancy.Directory {
+	return e.directory.get(func() tenancy.Directory { return dynamodb.NewDirectory(e.table) })
+}
+
+// API is what every API route's function shares: the logger and the
+// idempotency guard.
+func (e *Env) API() api.Deps {
+	return e.apiDeps.get(func() api.Deps {
+		return api.Deps{Logger: e.logger, Guard: idempotency.NewGuard(dynamodb.NewIdempotencyStore(e.table))}
+	})
+}
+
+// Loyalty runs the read-only customer flows at the till.
+func (e *Env) Loyalty() *loyalty.Service {
+	return e.loyaltyService.get(func() *loyalty.Service {
+		return loyalty.NewService(e.Directory(), e.leatPlatforms(), time.Now)
+	})
+}
+
+// leatPlatforms is shared by everything that talks to Leat, so each tenant's
+// OAuth token and connections are reused across them.
+func (e *Env) leatPlatforms() *leat.Platforms {
+	return e.platforms.get(func() *leat.Platforms {
+		accounts := e.leatAccounts
+		if accounts == nil {
+			// Deployed tenants reference their credentials as "secretsmanager:<secret id>".
+			accounts = leat.SchemeResolver{"secretsmanager": secretsmanager.NewLeatAccounts(awssm.NewFromConfig(e.awsCfg))}
+		}
+		return leat.NewPlatforms(accounts, func(c *leat.Config) { c.AttemptTimeout = e.cfg.LeatAttemptTimeout })
+	})
+}
+
+// lazy is a dependency built on its first use; sync.Once keeps that true
+// should functions ever be built concurrently.
+type lazy[T any] struct {
+	once  sync.Once
+	value T
+}
+
+func (l *lazy[T]) get(build func() T) T {
+	l.once.Do(func() { l.value = build() })
+	return l.value
+}
