@@ -46,8 +46,10 @@ lint: node-deps
 	args=(); for f in "$${files[@]}"; do [[ -e $$f ]] && args+=(--json-path "$$f"); done; \
 	if (( $${#args[@]} )); then infra/node_modules/.bin/asl-validator "$${args[@]}"; fi
 
+## vet: go vet and staticcheck, pinned by go.mod's tool directive.
 vet:
 	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
 
 ## bench: benchmarks that report ratios measured within one run.
 bench:

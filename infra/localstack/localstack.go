@@ -253,9 +253,11 @@ func (s *Stack) provision(ctx context.Context, dir tenancy.Directory) error {
 		t.Locations = append(t.Locations, tenancy.Location{ID: tenancy.LocationID(fmt.Sprintf("shop-%d", i+1)), Name: shop.Name, ShopUUID: shop.UUID})
 	}
 	t.DefaultLocation = t.Locations[0].ID
-	if err := dir.CreateTenant(ctx, t); errors.Is(err, tenancy.ErrTenantExists) {
+	err = dir.CreateTenant(ctx, t)
+	if errors.Is(err, tenancy.ErrTenantExists) {
 		err = dir.UpdateTenant(ctx, t)
-	} else if err != nil {
+	}
+	if err != nil {
 		return err
 	}
 	s.Tenant = t
