@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/leatpos/gateway/shared/money"
@@ -84,8 +85,10 @@ func (id CheckoutID) Location() tenancy.LocationID {
 // ExternalIdentifier names the checkout in the tenant's Leat account (orders,
 // loyalty tokens). Leat wants it unique per account, and POS order ids are
 // only unique per location, so it carries the tenant and the location too.
+// Loyalty tokens sign it unescaped, so ':' (never '~' in an order id)
+// becomes '~'.
 func ExternalIdentifier(tenant tenancy.TenantID, id CheckoutID) string {
-	return "lpg." + string(tenant) + "." + string(id)
+	return "lpg." + string(tenant) + "." + strings.ReplaceAll(string(id), ":", "~")
 }
 
 // CheckoutStatus is where a checkout is in its saga.

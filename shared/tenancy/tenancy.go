@@ -122,6 +122,7 @@ type Tenant struct {
 // taken, so a checkout holding one never waits longer than LockedPaymentTimeout.
 const (
 	DefaultPaymentTimeout = 15 * time.Minute
+	MinPaymentTimeout     = 5 * time.Second
 	MaxPaymentTimeout     = 24 * time.Hour
 	LockedPaymentTimeout  = 50 * time.Minute
 )
@@ -174,8 +175,8 @@ func (t Tenant) Validate() error {
 			problems = append(problems, fmt.Sprintf("location %q needs a Leat shop uuid", l.ID))
 		}
 	}
-	if t.PaymentTimeout != 0 && (t.PaymentTimeout < time.Minute || t.PaymentTimeout > MaxPaymentTimeout) {
-		problems = append(problems, fmt.Sprintf("payment timeout %s must be between 1m and %s", t.PaymentTimeout, MaxPaymentTimeout))
+	if t.PaymentTimeout != 0 && (t.PaymentTimeout < MinPaymentTimeout || t.PaymentTimeout > MaxPaymentTimeout) {
+		problems = append(problems, fmt.Sprintf("payment timeout %s must be between %s and %s", t.PaymentTimeout, MinPaymentTimeout, MaxPaymentTimeout))
 	}
 	if u, err := url.Parse(t.PortalURL); t.PortalURL != "" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "") {
 		problems = append(problems, fmt.Sprintf("portal URL %q must be an http(s) URL", t.PortalURL))
