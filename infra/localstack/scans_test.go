@@ -11,15 +11,6 @@ import (
 	"github.com/leatpos/gateway/infra/leatsandbox"
 )
 
-func voucherWhere(t *testing.T, match func(leatsandbox.SeedVoucher) bool) leatsandbox.SeedVoucher {
-	t.Helper()
-	i := slices.IndexFunc(seed().Vouchers, match)
-	if i < 0 {
-		t.Fatal("no such voucher in the seed")
-	}
-	return seed().Vouchers[i]
-}
-
 func giftcardWhere(t *testing.T, match func(leatsandbox.SeedGiftcard) bool) leatsandbox.SeedGiftcard {
 	t.Helper()
 	i := slices.IndexFunc(seed().Giftcards, match)
@@ -30,33 +21,31 @@ func giftcardWhere(t *testing.T, match func(leatsandbox.SeedGiftcard) bool) leat
 }
 
 func TestScanVoucher(t *testing.T) {
-	now := time.Now()
-	usableLinked := voucherWhere(t, func(v leatsandbox.SeedVoucher) bool {
-		return v.Contact != "" && v.Status == "ACTIVE" && v.TimesRedeemed == 0 && (v.ExpirationDate == nil || v.ExpirationDate.After(now))
-	})
-	unlinked := voucherWhere(t, func(v leatsandbox.SeedVoucher) bool {
-		return v.Contact == "" && v.Status == "ACTIVE" && v.ExpirationDate == nil && v.TotalRedemptionsAllowed == 0
-	})
-	expired := voucherWhere(t, func(v leatsandbox.SeedVoucher) bool { return v.ExpirationDate != nil && v.ExpirationDate.Before(now) })
-	redeemed := voucherWhere(t, func(v leatsandbox.SeedVoucher) bool { return v.TimesRedeemed > 0 && v.TotalRedemptionsAllowed == 0 })
-	deactivated := voucherWhere(t, func(v leatsandbox.SeedVoucher) bool { return v.Status == "DEACTIVATED" })
-
+	anna := contactByEmail(t, "anna.jansen@example.com")
+	bram := contactByEmail(t, "bram.devries@example.com")
 	tests := []struct {
 		name             string
 		code             string
+		contact          string
 		usable           bool
 		reason           string
 		requiresCustomer bool
 	}{
-		{"usable, linked to its customer", usableLinked.Code, true, "", false},
-		{"usable, linked to nobody", unlinked.Code, true, "", true},
-		{"expired", expired.Code, false, "expired", true},
-		{"already redeemed", redeemed.Code, false, "redeemed", false},
-		{"deactivated", deactivated.Code, false, "deactivated", true},
+		{"linked to its customer", "WELCOME-ANNA", "", true, "", false},
+		{"linked, scanned for its customer", "WELCOME-ANNA", anna.UUID, true, "", false},
+		{"linked, scanned for someone else", "WELCOME-ANNA", bram.UUID, false, "contact_mismatch", false},
+		{"linked to nobody, customer not yet known", "PASTRY-FLYER", "", false, "contact_required", true},
+		{"linked to nobody, for the identified customer", "PASTRY-FLYER", bram.UUID, true, "", true},
+		{"promotion switched off", "SPRING-OFF", anna.UUID, false, "promotion_inactive", true},
+		{"promotion switched off, customer not yet known", "SPRING-OFF", "", false, "contact_required", true},
+		{"expired", "EXPIRED-2024", "", false, "expired", true},
+		{"already redeemed", "USED-0001", "", false, "redeemed", false},
+		{"deactivated", "DEACTIVATED-01", anna.UUID, false, "deactivated", true},
+		{"not active yet", "INACTIVE-01", anna.UUID, false, "inactive", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a := call(t, request{Method: http.MethodGet, Path: "/v1/vouchers/" + url.PathEscape(tt.code)})
+			a := call(t, request{Method: http.MethodGet, Path: voucherPath(tt.code, tt.contact)})
 			if a.Status != http.StatusOK {
 				t.Fatalf("status %d: %s", a.Status, a.Body)
 			}
@@ -76,10 +65,42 @@ func TestScanVoucher(t *testing.T) {
 			}
 		})
 	}
-	a := call(t, request{Method: http.MethodGet, Path: "/v1/vouchers/NO-SUCH-VOUCHER"})
-	if a.Status != http.StatusNotFound || a.problemCode(t) != "voucher_not_found" {
-		t.Fatalf("unknown voucher: %d %s", a.Status, a.Body)
+}
+
+func TestScanVoucherRefusesWhatItCannotAnswer(t *testing.T) {
+	tests := []struct {
+		name, path string
+		status     int
+		code       string
+	}{
+		{"unknown voucher", voucherPath("NO-SUCH-VOUCHER", ""), http.StatusNotFound, "voucher_not_found"},
+		{"unknown customer", voucherPath("PASTRY-FLYER", "00000000-0000-4000-8000-000000000000"), http.StatusNotFound, "customer_not_found"},
+		{"malformed customer", voucherPath("PASTRY-FLYER", "anna@example.com"), http.StatusBadRequest, "validation_failed"},
 	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := call(t, request{Method: http.MethodGet, Path: tt.path})
+			if a.Status != tt.status || a.problemCode(t) != tt.code {
+				t.Fatalf("%d %s", a.Status, a.Body)
+			}
+			if tt.status != http.StatusBadRequest {
+				return
+			}
+			var problem struct{ Errors []struct{ Field string } }
+			if err := json.Unmarshal(a.Body, &problem); err != nil || len(problem.Errors) != 1 || problem.Errors[0].Field != "contact_uuid" {
+				t.Fatalf("the field at fault is not named: %s", a.Body)
+			}
+		})
+	}
+}
+
+// voucherPath scans code, for the identified customer when contact is set.
+func voucherPath(code, contact string) string {
+	path := "/v1/vouchers/" + url.PathEscape(code)
+	if contact != "" {
+		path += "?" + url.Values{"contact_uuid": {contact}}.Encode()
+	}
+	return path
 }
 
 func TestScanGiftcard(t *testing.T) {

@@ -32,6 +32,18 @@ var knownErrors = []struct {
 	{loyalty.ErrIdentifierNotLinked, http.StatusConflict, CodeIdentifierNotLinked, "Card or QR code is not linked to a customer"},
 	{loyalty.ErrVoucherNotFound, http.StatusNotFound, CodeVoucherNotFound, "Voucher not found"},
 	{loyalty.ErrGiftcardNotFound, http.StatusNotFound, CodeGiftcardNotFound, "Giftcard not found"},
+	{loyalty.ErrRewardNotFound, http.StatusNotFound, CodeRewardNotFound, "Reward not found or expired"},
+	{loyalty.ErrRewardNotAffordable, http.StatusConflict, CodeRewardNotAffordable, "The customer has too few points for the reward"},
+	{loyalty.ErrRewardOutOfStock, http.StatusConflict, CodeRewardOutOfStock, "The reward is out of stock"},
+	{loyalty.ErrRewardLimitReached, http.StatusConflict, CodeRewardLimitReached, "The customer has claimed the reward as often as allowed"},
+	{loyalty.ErrRewardInactive, http.StatusConflict, CodeRewardInactive, "The reward is inactive"},
+	{loyalty.ErrVoucherRedeemed, http.StatusConflict, CodeVoucherRedeemed, "The voucher has been redeemed already"},
+	{loyalty.ErrVoucherExpired, http.StatusConflict, CodeVoucherExpired, "The voucher has expired"},
+	{loyalty.ErrVoucherLocked, http.StatusConflict, CodeVoucherLocked, "The voucher is locked by a checkout"},
+	{loyalty.ErrVoucherInactive, http.StatusConflict, CodeVoucherInactive, "The voucher or its promotion is inactive"},
+	{loyalty.ErrVoucherContactMismatch, http.StatusUnprocessableEntity, CodeVoucherContactMismatch, "The voucher belongs to another customer"},
+	{loyalty.ErrContactRequired, http.StatusUnprocessableEntity, CodeContactRequired, "Identify the customer first"},
+	{loyalty.ErrCurrencyMismatch, http.StatusUnprocessableEntity, CodeCurrencyMismatch, "The currency is not the Leat account's"},
 	{loyalty.ErrShopNotFound, http.StatusBadGateway, CodeLeatMisconfigured, "The location's Leat shop does not exist"},
 	{loyalty.ErrInvalid, http.StatusUnprocessableEntity, CodeLeatRejected, "Leat refused the request"},
 	{loyalty.ErrPlatformCredentials, http.StatusBadGateway, CodeLeatMisconfigured, "Leat refused the tenant's credentials"},
@@ -67,13 +79,22 @@ func problemFor(err error) Problem {
 }
 
 // detailOf shows what the error says beyond its sentinel, except for
-// upstream failures, whose text may describe Leat's internals.
+// upstream failures, whose text may describe Leat's internals. Callers wrap
+// refusals on either side ("vouchers[1]: loyalty: voucher expired: …"), so
+// the sentinel's text is cut wherever it stands.
 func detailOf(err, sentinel error) string {
 	if errors.Is(err, loyalty.ErrPlatformUnavailable) || errors.Is(err, loyalty.ErrPlatformCredentials) {
 		return ""
 	}
-	detail, _ := strings.CutPrefix(err.Error(), sentinel.Error())
-	return strings.TrimPrefix(detail, ": ")
+	before, after, found := strings.Cut(err.Error(), sentinel.Error())
+	if !found {
+		return err.Error()
+	}
+	before, after = strings.TrimSuffix(before, ": "), strings.TrimPrefix(after, ": ")
+	if before == "" || after == "" {
+		return before + after
+	}
+	return before + ": " + after
 }
 
 func seconds(d time.Duration) int {

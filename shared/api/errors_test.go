@@ -50,6 +50,68 @@ func TestProblemFor(t *testing.T) {
 	}
 }
 
+// TestRefusalProblems: every refusal of the loyalty domain has its own stable
+// code, also when a caller wraps it with the item it failed on.
+func TestRefusalProblems(t *testing.T) {
+	tests := []struct {
+		err    error
+		status int
+		code   string
+	}{
+		{loyalty.ErrRewardNotAffordable, 409, CodeRewardNotAffordable},
+		{loyalty.ErrRewardOutOfStock, 409, CodeRewardOutOfStock},
+		{loyalty.ErrRewardLimitReached, 409, CodeRewardLimitReached},
+		{loyalty.ErrRewardInactive, 409, CodeRewardInactive},
+		{loyalty.ErrRewardNotFound, 404, CodeRewardNotFound},
+		{loyalty.ErrVoucherRedeemed, 409, CodeVoucherRedeemed},
+		{loyalty.ErrVoucherUsedUp, 409, CodeVoucherRedeemed},
+		{loyalty.ErrVoucherExpired, 409, CodeVoucherExpired},
+		{loyalty.ErrVoucherLocked, 409, CodeVoucherLocked},
+		{loyalty.ErrVoucherInactive, 409, CodeVoucherInactive},
+		{loyalty.ErrVoucherDeactivated, 409, CodeVoucherInactive},
+		{loyalty.ErrVoucherNotActive, 409, CodeVoucherInactive},
+		{loyalty.ErrPromotionInactive, 409, CodeVoucherInactive},
+		{loyalty.ErrVoucherNotFound, 404, CodeVoucherNotFound},
+		{loyalty.ErrVoucherContactMismatch, 422, CodeVoucherContactMismatch},
+		{loyalty.ErrContactRequired, 422, CodeContactRequired},
+		{loyalty.ErrCurrencyMismatch, 422, CodeCurrencyMismatch},
+	}
+	for _, tt := range tests {
+		t.Run(tt.code, func(t *testing.T) {
+			for _, err := range []error{tt.err, fmt.Errorf("vouchers[1]: %w", tt.err), fmt.Errorf("%w: Leat's message", tt.err)} {
+				p := problemFor(err)
+				if p.Status != tt.status || p.Code != tt.code || p.Title == "" {
+					t.Fatalf("%v: got %+v", err, p)
+				}
+				if !final(err) {
+					t.Fatalf("%v: a refusal would not be replayed", err)
+				}
+			}
+		})
+	}
+}
+
+// TestRefusalDetail: the detail keeps what surrounds the sentinel, so it says
+// which item failed and, for a broad refusal, which case it was.
+func TestRefusalDetail(t *testing.T) {
+	tests := []struct {
+		err    error
+		detail string
+	}{
+		{loyalty.ErrVoucherExpired, ""},
+		{fmt.Errorf("%w: Voucher has expired.", loyalty.ErrVoucherExpired), "Voucher has expired."},
+		{fmt.Errorf("vouchers[1]: %w", loyalty.ErrVoucherExpired), "vouchers[1]"},
+		{fmt.Errorf("vouchers[1]: %w", fmt.Errorf("%w: Promotion is inactive.", loyalty.ErrPromotionInactive)), "vouchers[1]: promotion switched off: Promotion is inactive."},
+		{loyalty.ErrVoucherDeactivated, "deactivated"},
+		{loyalty.ErrVoucherNotActive, "not active"},
+	}
+	for _, tt := range tests {
+		if got := problemFor(tt.err).Detail; got != tt.detail {
+			t.Errorf("%v: detail %q, want %q", tt.err, got, tt.detail)
+		}
+	}
+}
+
 func TestJSONName(t *testing.T) {
 	for goName, want := range map[string]string{"Email": "email", "ContactUUID": "contact_uuid", "POSOrderID": "pos_order_id", "Amount": "amount"} {
 		if got := jsonName(goName); got != want {

@@ -16,7 +16,11 @@ func ScanVoucher(svc *loyalty.Service) Route {
 		if err != nil {
 			return Response{}, err
 		}
-		scan, err := svc.ScanVoucher(ctx, r.Principal, r.Location, code)
+		contactUUID, err := leatIDQuery(r, "contact_uuid")
+		if err != nil {
+			return Response{}, err
+		}
+		scan, err := svc.ScanVoucher(ctx, r.Principal, loyalty.VoucherScanCommand{Location: r.Location, Code: code, ContactUUID: contactUUID})
 		if err != nil {
 			return Response{}, err
 		}
@@ -73,6 +77,15 @@ func scannedCodeParam(r Request) (string, error) {
 		return "", Invalid("code", "format", "must be 1 to 255 printable ASCII characters")
 	}
 	return code, nil
+}
+
+// leatIDQuery reads an optional Leat id from the query string.
+func leatIDQuery(r Request, name string) (string, error) {
+	v := r.Query(name)
+	if v != "" && !isLeatID(v) {
+		return "", Invalid(name, "leat_id", "must be a Leat id (letters, digits and '-')")
+	}
+	return v, nil
 }
 
 func printableASCII(s string) bool {

@@ -181,6 +181,11 @@ type Platform interface {
 	ActiveVouchers(ctx context.Context, contactUUID string) ([]Voucher, error)
 	CollectableRewards(ctx context.Context, contactUUID string) ([]CollectableReward, error)
 	VoucherByCode(ctx context.Context, code string) (Voucher, error)
+	// ValidateVoucher asks Leat whether the voucher can be redeemed now at the
+	// shop by the contact ("" for the voucher's own), answering nil or the
+	// refusal redeeming would meet. Callers use CheckVoucher, which spares Leat
+	// the questions the voucher already answers.
+	ValidateVoucher(ctx context.Context, voucherUUID, shopUUID, contactUUID string) error
 	GiftcardByCode(ctx context.Context, code string) (Giftcard, error)
 	OpenPortalSession(ctx context.Context, r PortalSessionRequest) (PortalSession, error)
 }

@@ -165,7 +165,7 @@ func (s *Service) Overview(ctx context.Context, p tenancy.Principal, location te
 	return Overview{
 		Customer: customer,
 		Rewards:  rewardOptions(rewards, customer.Points, acc.tenant),
-		Offers:   offers(vouchers, collectables, acc.tenant, s.now()),
+		Offers:   offers(contactUUID, vouchers, collectables, acc.tenant, s.now()),
 	}, nil
 }
 
@@ -185,10 +185,10 @@ func rewardOptions(rewards []Reward, points int64, t tenancy.Tenant) []RewardOpt
 	return options
 }
 
-func offers(vouchers []Voucher, collectables []CollectableReward, t tenancy.Tenant, now time.Time) []Offer {
+func offers(contactUUID string, vouchers []Voucher, collectables []CollectableReward, t tenancy.Tenant, now time.Time) []Offer {
 	var out []Offer
 	for _, v := range vouchers {
-		if usable, _ := voucherUsable(v, now); usable {
+		if voucherRefusal(v, contactUUID, now) == nil {
 			out = append(out, Offer{
 				Kind: OfferVoucher, UUID: v.UUID, Code: v.Code, Title: v.Name, Description: v.Description,
 				ExpiresAt: v.ExpiresAt, Discount: ParseDiscount(v.Attributes, t.AttributePrefix, t.Currency),
@@ -220,45 +220,52 @@ func offers(vouchers []Voucher, collectables []CollectableReward, t tenancy.Tena
 
 func expired(at *time.Time, now time.Time) bool { return at != nil && !at.After(now) }
 
+// VoucherScanCommand looks up a scanned voucher, for the identified customer
+// when ContactUUID is set.
+type VoucherScanCommand struct {
+	Location    tenancy.LocationID
+	Code        string
+	ContactUUID string
+}
+
 // VoucherScan is a scanned voucher and whether it can be used now.
 type VoucherScan struct {
 	Voucher  Voucher
 	Discount Discount
-	Usable   bool
-	// Reason says why a voucher is not usable ("redeemed", "expired", …).
+	// Usable: Leat would redeem the voucher now, so the checkout will not refuse it.
+	Usable bool
+	// Reason names the refusal when it is not usable ("redeemed", "promotion_inactive", …).
 	Reason string
 	// RequiresCustomer: the voucher is linked to nobody, so the customer must be
 	// identified before it is redeemed.
 	RequiresCustomer bool
 }
 
-// ScanVoucher looks a voucher up by its code.
-func (s *Service) ScanVoucher(ctx context.Context, p tenancy.Principal, location tenancy.LocationID, code string) (VoucherScan, error) {
-	acc, err := s.account(ctx, p, location)
+// ScanVoucher looks a voucher up by its code and tells whether CheckVoucher
+// lets it be used at the location.
+func (s *Service) ScanVoucher(ctx context.Context, p tenancy.Principal, cmd VoucherScanCommand) (VoucherScan, error) {
+	acc, err := s.account(ctx, p, cmd.Location)
 	if err != nil {
 		return VoucherScan{}, err
 	}
-	v, err := acc.platform.VoucherByCode(ctx, strings.TrimSpace(code))
+	v, err := acc.platform.VoucherByCode(ctx, strings.TrimSpace(cmd.Code))
 	if err != nil {
 		return VoucherScan{}, err
 	}
-	usable, reason := voucherUsable(v, s.now())
-	return VoucherScan{
+	scan := VoucherScan{
 		Voucher: v, Discount: ParseDiscount(v.Attributes, acc.tenant.AttributePrefix, acc.tenant.Currency),
-		Usable: usable, Reason: reason, RequiresCustomer: v.ContactUUID == "",
-	}, nil
-}
-
-func voucherUsable(v Voucher, now time.Time) (bool, string) {
-	switch {
-	case v.Status != VoucherActive:
-		return false, strings.ToLower(string(v.Status))
-	case expired(v.ExpiresAt, now):
-		return false, "expired"
-	case v.RedemptionsRemaining != nil && *v.RedemptionsRemaining <= 0:
-		return false, "no_redemptions_left"
+		RequiresCustomer: v.ContactUUID == "",
 	}
-	return true, ""
+	err = CheckVoucher(ctx, acc.platform, v, acc.location.ShopUUID, cmd.ContactUUID, s.now())
+	if reason, refused := voucherReason(err); refused {
+		scan.Reason = reason
+		return scan, nil
+	}
+	if err != nil {
+		return VoucherScan{}, err
+	}
+	scan.Usable = true
+	return scan, nil
 }
 
 // GiftcardScan is a scanned giftcard and what the till can do with it.

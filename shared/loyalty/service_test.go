@@ -3,6 +3,8 @@ package loyalty_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -24,7 +26,13 @@ type account struct {
 	collectables []loyalty.CollectableReward
 	giftcards    map[string]loyalty.Giftcard
 	failWith     error
+	// refusals are Leat's answers to validating a voucher, by its uuid.
+	refusals  map[string]error
+	validated []validation
 }
+
+// validation is one question put to Leat's voucher validation.
+type validation struct{ voucher, shop, contact string }
 
 func (a *account) FindIdentifier(_ context.Context, v string) (loyalty.Identifier, error) {
 	if id, ok := a.identifiers[v]; ok {
@@ -57,6 +65,10 @@ func (a *account) VoucherByCode(_ context.Context, code string) (loyalty.Voucher
 		}
 	}
 	return loyalty.Voucher{}, loyalty.ErrVoucherNotFound
+}
+func (a *account) ValidateVoucher(_ context.Context, voucherUUID, shopUUID, contactUUID string) error {
+	a.validated = append(a.validated, validation{voucherUUID, shopUUID, contactUUID})
+	return a.refusals[voucherUUID]
 }
 func (a *account) GiftcardByCode(_ context.Context, code string) (loyalty.Giftcard, error) {
 	if g, ok := a.giftcards[code]; ok {
@@ -189,33 +201,46 @@ func TestOverviewSortsRewardsAndFiltersOffers(t *testing.T) {
 
 func TestScanVoucher(t *testing.T) {
 	none := int64(0)
-	acc := &account{vouchers: []loyalty.Voucher{
-		{Code: "OK", Status: loyalty.VoucherActive, ContactUUID: "c-1"},
-		{Code: "FLYER", Status: loyalty.VoucherActive},
-		{Code: "USED", Status: loyalty.VoucherRedeemed, ContactUUID: "c-1"},
-		{Code: "LOCKED", Status: loyalty.VoucherLocked, ContactUUID: "c-1"},
-		{Code: "LAPSED", Status: loyalty.VoucherActive, ExpiresAt: at(-time.Second), ContactUUID: "c-1"},
-		{Code: "SPENT", Status: loyalty.VoucherActive, RedemptionsRemaining: &none, ContactUUID: "c-1"},
-	}}
+	acc := &account{
+		vouchers: []loyalty.Voucher{
+			{UUID: "v-ok", Code: "OK", Status: loyalty.VoucherActive, ContactUUID: "c-1"},
+			{UUID: "v-flyer", Code: "FLYER", Status: loyalty.VoucherActive},
+			{UUID: "v-spring", Code: "SPRING", Status: loyalty.VoucherActive},
+			{UUID: "v-used", Code: "USED", Status: loyalty.VoucherRedeemed, ContactUUID: "c-1"},
+			{UUID: "v-spent", Code: "SPENT", Status: loyalty.VoucherActive, RedemptionsRemaining: &none, ContactUUID: "c-1"},
+		},
+		refusals: map[string]error{"v-spring": fmt.Errorf("%w: Promotion is inactive.", loyalty.ErrPromotionInactive)},
+	}
 	tests := []struct {
-		code             string
+		code, contact    string
 		usable           bool
 		reason           string
 		requiresCustomer bool
+		asked            []validation
 	}{
-		{"OK", true, "", false},
-		{"FLYER", true, "", true},
-		{"USED", false, "redeemed", false},
-		{"LOCKED", false, "locked", false},
-		{"LAPSED", false, "expired", false},
-		{"SPENT", false, "no_redemptions_left", false},
+		{"OK", "", true, "", false, []validation{{"v-ok", "shop-1", "c-1"}}},
+		{"OK", "c-2", false, "contact_mismatch", false, nil},
+		{"FLYER", "", false, "contact_required", true, nil},
+		{"FLYER", "c-2", true, "", true, []validation{{"v-flyer", "shop-1", "c-2"}}},
+		{"SPRING", "c-2", false, "promotion_inactive", true, []validation{{"v-spring", "shop-1", "c-2"}}},
+		{"USED", "", false, "redeemed", false, nil},
+		{"SPENT", "c-1", false, "no_redemptions_left", false, nil},
 	}
 	svc := newService(acc)
 	for _, tt := range tests {
-		scan, err := svc.ScanVoucher(context.Background(), till, "", tt.code)
+		acc.validated = nil
+		scan, err := svc.ScanVoucher(context.Background(), till, loyalty.VoucherScanCommand{Code: tt.code, ContactUUID: tt.contact})
 		if err != nil || scan.Usable != tt.usable || scan.Reason != tt.reason || scan.RequiresCustomer != tt.requiresCustomer {
-			t.Errorf("%s: %+v, %v", tt.code, scan, err)
+			t.Errorf("%s for %q: %+v, %v", tt.code, tt.contact, scan, err)
 		}
+		if !slices.Equal(acc.validated, tt.asked) {
+			t.Errorf("%s for %q: asked Leat %v, want %v", tt.code, tt.contact, acc.validated, tt.asked)
+		}
+	}
+
+	acc.refusals["v-flyer"] = fmt.Errorf("%w: Contact not found.", loyalty.ErrCustomerNotFound)
+	if _, err := svc.ScanVoucher(context.Background(), till, loyalty.VoucherScanCommand{Code: "FLYER", ContactUUID: "nobody"}); !errors.Is(err, loyalty.ErrCustomerNotFound) {
+		t.Errorf("an unknown customer is no property of the voucher: %v", err)
 	}
 }
 

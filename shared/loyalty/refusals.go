@@ -1,0 +1,128 @@
+package loyalty
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Refusals: the request was understood, but what it asks for cannot be done
+// now. They are final for the request that met them, unlike failures such as
+// ErrPlatformUnavailable. Some name one case of a broader refusal, so callers
+// match as finely as they need: errors.Is(ErrPromotionInactive, ErrVoucherInactive).
+var (
+	ErrRewardNotAffordable = errors.New("loyalty: not enough points for the reward")
+	ErrRewardOutOfStock    = errors.New("loyalty: reward out of stock")
+	ErrRewardLimitReached  = errors.New("loyalty: reward claim limit reached")
+	ErrRewardInactive      = errors.New("loyalty: reward inactive")
+	// ErrRewardNotFound also covers a collectable reward that expired before
+	// it was collected: Leat answers both with one code.
+	ErrRewardNotFound = errors.New("loyalty: reward not found or expired")
+
+	ErrVoucherRedeemed = errors.New("loyalty: voucher already redeemed")
+	// ErrVoucherUsedUp: a multi-use voucher has no redemptions left.
+	ErrVoucherUsedUp   = refine(ErrVoucherRedeemed, "no redemptions left")
+	ErrVoucherExpired  = errors.New("loyalty: voucher expired")
+	ErrVoucherLocked   = errors.New("loyalty: voucher locked")
+	ErrVoucherInactive = errors.New("loyalty: voucher inactive")
+	// ErrVoucherDeactivated: switched off in Leat's dashboard.
+	ErrVoucherDeactivated = refine(ErrVoucherInactive, "deactivated")
+	// ErrVoucherNotActive: Leat reports the voucher INACTIVE, e.g. before its activation date.
+	ErrVoucherNotActive  = refine(ErrVoucherInactive, "not active")
+	ErrPromotionInactive = refine(ErrVoucherInactive, "promotion switched off")
+
+	// ErrContactRequired: only an identified customer can do this, e.g. spend
+	// points or redeem a voucher linked to nobody.
+	ErrContactRequired = errors.New("loyalty: a customer must be identified")
+	// ErrVoucherContactMismatch: the voucher belongs to another customer than the one identified.
+	ErrVoucherContactMismatch = errors.New("loyalty: the voucher belongs to another customer")
+	// ErrCurrencyMismatch: the request's money is not in the Leat account's currency.
+	ErrCurrencyMismatch = errors.New("loyalty: currency differs from the account's")
+)
+
+// refinement is a sentinel for one case of a broader refusal. Its text starts
+// with the broader one's, so the broader one's answer can show which case it was.
+type refinement struct {
+	broader error
+	text    string
+}
+
+func refine(broader error, what string) error {
+	return &refinement{broader: broader, text: broader.Error() + ": " + what}
+}
+
+func (r *refinement) Error() string { return r.text }
+func (r *refinement) Unwrap() error { return r.broader }
+
+// CheckVoucher decides whether the customer may redeem v now at the shop: the
+// rule the scan shows and the checkout enforces before reserving the voucher.
+// contactUUID is the identified customer, "" when none is.
+//
+// It returns nil when Leat would redeem it; a refusal (ErrVoucherRedeemed,
+// ErrVoucherUsedUp, ErrVoucherExpired, ErrVoucherLocked, ErrVoucherDeactivated,
+// ErrVoucherNotActive, ErrPromotionInactive, ErrContactRequired,
+// ErrVoucherContactMismatch); or a failure to decide (ErrVoucherNotFound,
+// ErrCustomerNotFound, ErrShopNotFound, ErrPlatformUnavailable, …). A locked
+// voucher is refused, so a checkout checks before it locks.
+func CheckVoucher(ctx context.Context, p Platform, v Voucher, shopUUID, contactUUID string, now time.Time) error {
+	if err := voucherRefusal(v, contactUUID, now); err != nil {
+		return err
+	}
+	return p.ValidateVoucher(ctx, v.UUID, shopUUID, cmp.Or(v.ContactUUID, contactUUID))
+}
+
+// voucherRefusal is what the voucher itself shows, so a clearly unusable
+// voucher costs no call to Leat. Leat validates a voucher linked to nobody
+// only for a named contact, so without one the answer stays unknown and the
+// voucher is not promised.
+func voucherRefusal(v Voucher, contactUUID string, now time.Time) error {
+	switch {
+	case v.Status == VoucherRedeemed:
+		return ErrVoucherRedeemed
+	case v.Status == VoucherExpired || expired(v.ExpiresAt, now):
+		return ErrVoucherExpired
+	case v.Status == VoucherDeactivated:
+		return ErrVoucherDeactivated
+	case v.Status == VoucherLocked:
+		return ErrVoucherLocked
+	case v.Status != VoucherActive:
+		return fmt.Errorf("%w: status %s", ErrVoucherNotActive, v.Status)
+	case v.RedemptionsRemaining != nil && *v.RedemptionsRemaining <= 0:
+		return ErrVoucherUsedUp
+	case v.ContactUUID == "" && contactUUID == "":
+		return ErrContactRequired
+	case v.ContactUUID != "" && contactUUID != "" && !strings.EqualFold(v.ContactUUID, contactUUID):
+		return ErrVoucherContactMismatch
+	}
+	return nil
+}
+
+// voucherReasons name the voucher refusals for the till, narrower cases before
+// the broader ones they refine.
+var voucherReasons = []struct {
+	err    error
+	reason string
+}{
+	{ErrPromotionInactive, "promotion_inactive"},
+	{ErrVoucherDeactivated, "deactivated"},
+	{ErrVoucherNotActive, "inactive"},
+	{ErrVoucherUsedUp, "no_redemptions_left"},
+	{ErrVoucherRedeemed, "redeemed"},
+	{ErrVoucherExpired, "expired"},
+	{ErrVoucherLocked, "locked"},
+	{ErrVoucherContactMismatch, "contact_mismatch"},
+	{ErrContactRequired, "contact_required"},
+}
+
+// voucherReason names the refusal err is, if it is one.
+func voucherReason(err error) (string, bool) {
+	for _, r := range voucherReasons {
+		if errors.Is(err, r.err) {
+			return r.reason, true
+		}
+	}
+	return "", false
+}
