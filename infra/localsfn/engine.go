@@ -180,3 +180,8 @@ func newUUID() string {
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
 }
+
+// StateMachineARN is the ARN the state machine registered under name has, or will have.
+func (e *Engine) StateMachineARN(name string) string {
+	return e.arn("stateMachine", name)
+}

@@ -13,5 +13,20 @@ func Functions() map[string]app.Builder {
 		"scan-voucher":        app.ScanVoucher,
 		"scan-giftcard":       app.ScanGiftcard,
 		"open-portal-session": app.OpenPortalSession,
+
+		"start-checkout":   app.StartCheckout,
+		"get-checkout":     app.GetCheckout,
+		"report-payment":   app.ReportPayment,
+		"cancel-checkout":  app.CancelCheckout,
+		"attach-customer":  app.AttachCustomer,
+		"issue-claim-link": app.IssueClaimLink,
+
+		"reserve-checkout-item":    app.ReserveCheckoutItem,
+		"review-reservation":       app.ReviewReservation,
+		"await-payment":            app.AwaitPayment,
+		"confirm-checkout-item":    app.ConfirmCheckoutItem,
+		"earn-points":              app.EarnPoints,
+		"compensate-checkout-item": app.CompensateCheckoutItem,
+		"close-checkout":           app.CloseCheckout,
 	}
 }

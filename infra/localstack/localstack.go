@@ -5,6 +5,7 @@
 package localstack
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -45,7 +46,15 @@ type Options struct {
 	// LeatAPIURL and LeatAPIToken point the stack at a real Leat account
 	// instead of the sandbox.
 	LeatAPIURL, LeatAPIToken string
-	Logger                   *slog.Logger
+	// LeatAccountSecret and LeatPortalURL, with a real Leat, sign and host
+	// the demo tenant's receipt claim links; the sandbox has its own.
+	LeatAccountSecret, LeatPortalURL string
+	// LeatAttemptTimeout bounds one call to Leat; zero means the functions' default.
+	LeatAttemptTimeout time.Duration
+	// SkipDelays makes the state machines' Retry intervals and Wait states
+	// take no time, for tests.
+	SkipDelays bool
+	Logger     *slog.Logger
 }
 
 // Stack is a running local gateway.
@@ -65,6 +74,8 @@ type Stack struct {
 	Tenant tenancy.Tenant
 	// Directory holds tenants and keys, for tools and tests that add more.
 	Directory tenancy.Directory
+
+	leatAccountSecret, leatPortalURL string
 
 	stops []func() error
 }
@@ -106,7 +117,19 @@ func Start(ctx context.Context, opts Options) (s *Stack, err error) {
 	if err := ddblocal.CreateTable(ctx, client, opts.TableName, tmpl.Tables[0]); err != nil {
 		return nil, err
 	}
-	cfg := app.Config{TableName: opts.TableName, DynamoDBEndpoint: endpoint, LogLevel: slog.LevelInfo, LeatAttemptTimeout: 4 * time.Second}
+	engine, err := localsfn.New(localsfn.Options{
+		Addr: opts.StepFunctionsAddr, Region: apigw.Region, AccountID: apigw.AccountID, SkipDelays: opts.SkipDelays, Logger: opts.Logger,
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.stops = append(s.stops, engine.Close)
+	s.StepFunctionsURL = engine.URL()
+	cfg := app.Config{
+		TableName: opts.TableName, DynamoDBEndpoint: endpoint, LogLevel: slog.LevelInfo,
+		LeatAttemptTimeout:      cmp.Or(opts.LeatAttemptTimeout, 4*time.Second),
+		CheckoutStateMachineARN: engine.StateMachineARN(checkoutStateMachine), StepFunctionsEndpoint: engine.URL(),
+	}
 	env, err := app.NewEnv(cfg, awsCfg, opts.Logger, app.WithLeatAccounts(leat.SchemeResolver{"env": leat.EnvAccounts(s.leatEnv)}))
 	if err != nil {
 		return nil, err
@@ -121,7 +144,7 @@ func Start(ctx context.Context, opts Options) (s *Stack, err error) {
 			return nil, fmt.Errorf("localstack: build %s: %w", name, err)
 		}
 	}
-	if err := s.stepFunctions(opts, tmpl, handlers); err != nil {
+	if err := s.stepFunctions(engine, opts, tmpl, handlers); err != nil {
 		return nil, err
 	}
 	gateway, err := apigw.New(tmpl, handlers, opts.Logger)
@@ -134,16 +157,14 @@ func Start(ctx context.Context, opts Options) (s *Stack, err error) {
 	return s, nil
 }
 
+// checkoutStateMachine is the checkout saga's logical id in template.yaml,
+// which the local engine names it by.
+const checkoutStateMachine = "CheckoutStateMachine"
+
 // stepFunctions runs the template's state machines on the local engine, with
 // every function's handler in-process and the template's substitutions
 // resolved to the local resources.
-func (s *Stack) stepFunctions(opts Options, tmpl *samtemplate.Template, handlers map[string]any) error {
-	engine, err := localsfn.New(localsfn.Options{Addr: opts.StepFunctionsAddr, Region: apigw.Region, AccountID: apigw.AccountID, Logger: opts.Logger})
-	if err != nil {
-		return err
-	}
-	s.stops = append(s.stops, engine.Close)
-	s.StepFunctionsURL = engine.URL()
+func (s *Stack) stepFunctions(engine *localsfn.Engine, opts Options, tmpl *samtemplate.Template, handlers map[string]any) (err error) {
 	for name, h := range handlers {
 		if err := engine.RegisterFunction(name, h); err != nil {
 			return err
@@ -206,6 +227,7 @@ func (s *Stack) leat(opts Options) error {
 			return errors.New("localstack: a real Leat needs both LEAT_API_URL and LEAT_API_TOKEN")
 		}
 		s.LeatAPIURL, s.LeatAPIToken = opts.LeatAPIURL, opts.LeatAPIToken
+		s.leatAccountSecret, s.leatPortalURL = opts.LeatAccountSecret, opts.LeatPortalURL
 		return nil
 	}
 	sandbox, err := leatsandbox.New(leatsandbox.Options{Logger: opts.Logger.With("component", "leat-sandbox")})
@@ -217,6 +239,8 @@ func (s *Stack) leat(opts Options) error {
 		return err
 	}
 	s.Sandbox, s.LeatAPIURL, s.LeatAPIToken = sandbox, url, sandbox.Token()
+	// The sandbox serves the claim page of loyalty token URLs itself.
+	s.leatAccountSecret, s.leatPortalURL = sandbox.Seed().Account.AccountSecret, url
 	return nil
 }
 
@@ -227,6 +251,8 @@ func (s *Stack) leatEnv(name string) string {
 		return s.LeatAPIURL
 	case "LEAT_API_TOKEN":
 		return s.LeatAPIToken
+	case "LEAT_ACCOUNT_SECRET":
+		return s.leatAccountSecret
 	}
 	return ""
 }
@@ -248,6 +274,7 @@ func (s *Stack) provision(ctx context.Context, dir tenancy.Directory) error {
 	t := tenancy.Tenant{
 		ID: DemoTenant, Name: "Demo tenant", LeatCredentials: "env:LEAT", Currency: "EUR", AttributePrefix: "pos_",
 		RewardStrategy: tenancy.RewardRedeemReverse, VoucherStrategy: tenancy.VoucherLockRedeem,
+		PortalURL: s.leatPortalURL,
 	}
 	for i, shop := range shops {
 		t.Locations = append(t.Locations, tenancy.Location{ID: tenancy.LocationID(fmt.Sprintf("shop-%d", i+1)), Name: shop.Name, ShopUUID: shop.UUID})

@@ -42,6 +42,8 @@ func TestMain(m *testing.M) {
 	var err error
 	stack, err = localstack.Start(context.Background(), localstack.Options{
 		DynamoDBEndpoint: endpoint, TableName: fmt.Sprintf("api-test-%d", time.Now().UnixNano()),
+		// Retries at once, and a lost Leat answer given up on within a second.
+		SkipDelays: true, LeatAttemptTimeout: time.Second,
 	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "local stack:", err)

@@ -30,11 +30,14 @@ const (
 type Request struct {
 	Principal tenancy.Principal
 	// Location is the Location-Id header, empty when the key's only location applies.
-	Location    tenancy.LocationID
-	pathParams  map[string]string
-	query       map[string]string
-	body        []byte
-	contentType string
+	Location tenancy.LocationID
+	// IdempotencyKey is the request's key on idempotent routes: a command
+	// that outlives one request (a checkout) remembers which one started it.
+	IdempotencyKey string
+	pathParams     map[string]string
+	query          map[string]string
+	body           []byte
+	contentType    string
 }
 
 // Decode reads the JSON body into a command struct and validates it.
@@ -138,6 +141,7 @@ func (rt Route) serve(ctx context.Context, d Deps, ev events.APIGatewayV2HTTPReq
 	if err != nil {
 		return idempotency.Response{}, false, principal, err
 	}
+	req.IdempotencyKey = string(key)
 	fp := idempotency.FingerprintOf(ev.RequestContext.HTTP.Method, ev.RawPath+"?"+ev.RawQueryString+"#"+string(req.Location), req.body)
 	resp, replayed, err := d.Guard.Run(ctx, principal.Tenant, key, fp, func(ctx context.Context) (idempotency.Response, error) {
 		resp, err := rt.answer(ctx, req)

@@ -6,7 +6,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/leatpos/gateway/shared/checkout"
 	"github.com/leatpos/gateway/shared/idempotency"
+	"github.com/leatpos/gateway/shared/ledger"
 	"github.com/leatpos/gateway/shared/loyalty"
 	"github.com/leatpos/gateway/shared/tenancy"
 )
@@ -43,6 +45,11 @@ var knownErrors = []struct {
 	{loyalty.ErrVoucherInactive, http.StatusConflict, CodeVoucherInactive, "The voucher or its promotion is inactive"},
 	{loyalty.ErrVoucherContactMismatch, http.StatusUnprocessableEntity, CodeVoucherContactMismatch, "The voucher belongs to another customer"},
 	{loyalty.ErrContactRequired, http.StatusUnprocessableEntity, CodeContactRequired, "Identify the customer first"},
+	{ledger.ErrCheckoutNotFound, http.StatusNotFound, CodeCheckoutNotFound, "Checkout not found"},
+	{checkout.ErrCustomerAttached, http.StatusConflict, CodeCustomerAttached, "The order already earned its points for a customer"},
+	{checkout.ErrClaimLinkIssued, http.StatusConflict, CodeClaimLinkIssued, "The order's points are claimed through its receipt QR code"},
+	{checkout.ErrNoPortal, http.StatusUnprocessableEntity, CodePortalNotConfigured, "The tenant has no Leat contacts portal for claim links"},
+	{checkout.ErrPaymentWindowClosed, http.StatusConflict, CodePaymentWindowClosed, "The checkout stopped waiting for payment and gave everything back; refund the customer"},
 	{loyalty.ErrCurrencyMismatch, http.StatusUnprocessableEntity, CodeCurrencyMismatch, "The currency is not the Leat account's"},
 	{loyalty.ErrShopNotFound, http.StatusBadGateway, CodeLeatMisconfigured, "The location's Leat shop does not exist"},
 	{loyalty.ErrInvalid, http.StatusUnprocessableEntity, CodeLeatRejected, "Leat refused the request"},
@@ -65,6 +72,57 @@ func problemFor(err error) Problem {
 		p.RetryAfter = seconds(busy.RetryAfter)
 		return p
 	}
+	if p, ok := checkoutProblem(err); ok {
+		return p
+	}
+	p := knownProblem(err)
+	// A refusal of one basket item names it, as invalid input names its field.
+	var item *checkout.ItemError
+	if errors.As(err, &item) && p.Status < 500 {
+		p.Errors = []FieldError{{Field: item.Item, Code: p.Code, Message: p.Title}}
+	}
+	return p
+}
+
+// checkoutProblem answers the checkout's own errors that carry more than a sentinel.
+func checkoutProblem(err error) (Problem, bool) {
+	var (
+		invalid  *checkout.InvalidError
+		exists   *checkout.CheckoutExistsError
+		state    *checkout.StateError
+		inFlight *checkout.StepInFlightError
+		unknown  *checkout.OutcomeUnknownError
+		store    *checkout.StoreUnavailableError
+	)
+	switch {
+	case errors.As(err, &invalid):
+		p := newProblem(http.StatusBadRequest, CodeValidationFailed, "The request is invalid", "")
+		p.Errors = []FieldError{{Field: invalid.Field, Code: invalid.Code, Message: invalid.Message}}
+		return p, true
+	case errors.As(err, &exists):
+		return newProblem(http.StatusConflict, CodeCheckoutExists, "The order already has a checkout",
+			"checkout "+string(exists.Checkout.ID)+" is "+string(exists.Checkout.Status)+"; read it at /v1/checkouts/"+string(exists.Checkout.ID)), true
+	case errors.As(err, &state):
+		return newProblem(http.StatusConflict, CodeCheckoutStateConflict, "The checkout's status does not allow this", state.Error()), true
+	case errors.As(err, &inFlight):
+		p := newProblem(http.StatusConflict, CodeRequestInProgress, "The order is being processed; retry shortly", "")
+		p.RetryAfter = 2
+		return p, true
+	case errors.As(err, &unknown):
+		// The next try reconciles the lost answer with Leat before anything else.
+		p := newProblem(http.StatusServiceUnavailable, CodeLeatUnavailable, "Leat's answer was lost; retry shortly", "")
+		p.RetryAfter = 1
+		return p, true
+	case errors.As(err, &store):
+		p := newProblem(http.StatusServiceUnavailable, CodeTemporarilyUnavailable, "The gateway's storage is unavailable; retry shortly", "")
+		p.RetryAfter = 1
+		return p, true
+	}
+	return Problem{}, false
+}
+
+// knownProblem answers an error by its sentinel.
+func knownProblem(err error) Problem {
 	for _, k := range knownErrors {
 		if errors.Is(err, k.err) {
 			p := newProblem(k.status, k.code, k.title, detailOf(err, k.err))

@@ -80,5 +80,13 @@ const (
 	CodeLeatRejected           = "leat_rejected"
 	CodeLeatUnavailable        = "leat_unavailable"
 	CodeLeatMisconfigured      = "leat_misconfigured"
+	CodeCheckoutNotFound       = "checkout_not_found"
+	CodeCheckoutExists         = "checkout_exists"
+	CodeCheckoutStateConflict  = "checkout_state_conflict"
+	CodePaymentWindowClosed    = "payment_window_closed"
+	CodeCustomerAttached       = "customer_already_attached"
+	CodeClaimLinkIssued        = "claim_link_issued"
+	CodePortalNotConfigured    = "portal_not_configured"
+	CodeTemporarilyUnavailable = "temporarily_unavailable"
 	CodeInternal               = "internal_error"
 )

@@ -18,13 +18,20 @@ type Config struct {
 	// LeatAttemptTimeout bounds one call to Leat, leaving time within the
 	// function's timeout for a retry of a read.
 	LeatAttemptTimeout time.Duration
+	// CheckoutStateMachineARN is the checkout saga, for the functions that
+	// start or resume it.
+	CheckoutStateMachineARN string
+	// StepFunctionsEndpoint points at a local engine; empty in AWS.
+	StepFunctionsEndpoint string
 }
 
-// ConfigFromEnv reads TABLE_NAME, DYNAMODB_ENDPOINT, LOG_LEVEL and LEAT_ATTEMPT_TIMEOUT.
+// ConfigFromEnv reads TABLE_NAME, DYNAMODB_ENDPOINT, LOG_LEVEL,
+// LEAT_ATTEMPT_TIMEOUT, CHECKOUT_STATE_MACHINE_ARN and STEPFUNCTIONS_ENDPOINT.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	cfg := Config{
 		TableName: getenv("TABLE_NAME"), DynamoDBEndpoint: getenv("DYNAMODB_ENDPOINT"),
-		LeatAttemptTimeout: 4 * time.Second,
+		LeatAttemptTimeout:      4 * time.Second,
+		CheckoutStateMachineARN: getenv("CHECKOUT_STATE_MACHINE_ARN"), StepFunctionsEndpoint: getenv("STEPFUNCTIONS_ENDPOINT"),
 	}
 	var problems []error
 	if cfg.TableName == "" {

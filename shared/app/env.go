@@ -1,6 +1,8 @@
 package app
 
 import (
+	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -9,11 +11,13 @@ import (
 	awssm "github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
 	"github.com/leatpos/gateway/shared/api"
+	"github.com/leatpos/gateway/shared/checkout"
 	"github.com/leatpos/gateway/shared/dynamodb"
 	"github.com/leatpos/gateway/shared/idempotency"
 	"github.com/leatpos/gateway/shared/leat"
 	"github.com/leatpos/gateway/shared/loyalty"
 	"github.com/leatpos/gateway/shared/secretsmanager"
+	"github.com/leatpos/gateway/shared/sfn"
 	"github.com/leatpos/gateway/shared/tenancy"
 )
 
@@ -35,10 +39,11 @@ type Env struct {
 	// leatAccounts replaces Secrets Manager when set (WithLeatAccounts).
 	leatAccounts leat.AccountResolver
 
-	directory      lazy[tenancy.Directory]
-	apiDeps        lazy[api.Deps]
-	platforms      lazy[*leat.Platforms]
-	loyaltyService lazy[*loyalty.Service]
+	directory       lazy[tenancy.Directory]
+	apiDeps         lazy[api.Deps]
+	platforms       lazy[*leat.Platforms]
+	loyaltyService  lazy[*loyalty.Service]
+	checkoutService lazy[*checkout.Service]
 }
 
 // NewEnv prepares a container's dependencies; none but the table is built
@@ -82,6 +87,36 @@ func (e *Env) Loyalty() *loyalty.Service {
 	return e.loyaltyService.get(func() *loyalty.Service {
 		return loyalty.NewService(e.Directory(), e.leatPlatforms(), time.Now)
 	})
+}
+
+// Checkouts runs checkouts: the API's commands and the saga's steps. The
+// functions that start or resume the saga need CHECKOUT_STATE_MACHINE_ARN;
+// the others never call Step Functions and are built without it.
+func (e *Env) Checkouts() *checkout.Service {
+	return e.checkoutService.get(func() *checkout.Service {
+		var executions checkout.Executions = missingStateMachine{}
+		if arn := e.cfg.CheckoutStateMachineARN; arn != "" {
+			if x, err := sfn.NewExecutions(sfn.NewClient(e.awsCfg, e.cfg.StepFunctionsEndpoint), arn); err == nil {
+				executions = x
+			}
+		}
+		return checkout.NewService(e.Directory(), leat.CheckoutPlatforms{Platforms: e.leatPlatforms()},
+			dynamodb.NewLedgerStore(e.table), executions, time.Now)
+	})
+}
+
+// missingStateMachine stands in for the saga where it is not configured, so
+// a function that reaches for it fails saying which setting it lacks.
+type missingStateMachine struct{}
+
+var errNoStateMachine = errors.New("app: CHECKOUT_STATE_MACHINE_ARN is not a state machine ARN")
+
+func (missingStateMachine) Start(context.Context, string, checkout.SagaInput) (string, error) {
+	return "", errNoStateMachine
+}
+
+func (missingStateMachine) Resume(context.Context, string, checkout.PaymentEvent) error {
+	return errNoStateMachine
 }
 
 // leatPlatforms is shared by everything that talks to Leat, so each tenant's

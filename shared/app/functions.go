@@ -1,6 +1,13 @@
 package app
 
-import "github.com/leatpos/gateway/shared/api"
+import (
+	"context"
+
+	"github.com/aws/aws-lambda-go/lambdacontext"
+
+	"github.com/leatpos/gateway/shared/api"
+	"github.com/leatpos/gateway/shared/logging"
+)
 
 // Builder builds a function's Lambda handler from its container's Env, naming
 // the handler and the dependencies it uses. It fails when one of them cannot
@@ -39,4 +46,82 @@ func ScanGiftcard(env *Env) (any, error) {
 // screen.
 func OpenPortalSession(env *Env) (any, error) {
 	return api.OpenPortalSession(env.Loyalty()).Lambda(env.API()), nil
+}
+
+// StartCheckout checks a basket and starts its checkout saga.
+func StartCheckout(env *Env) (any, error) {
+	return api.StartCheckout(env.Checkouts()).Lambda(env.API()), nil
+}
+
+// GetCheckout answers a checkout with its steps and result.
+func GetCheckout(env *Env) (any, error) {
+	return api.GetCheckout(env.Checkouts()).Lambda(env.API()), nil
+}
+
+// ReportPayment hands the POS's payment outcome to the waiting saga.
+func ReportPayment(env *Env) (any, error) {
+	return api.ReportPayment(env.Checkouts()).Lambda(env.API()), nil
+}
+
+// CancelCheckout gives back what a checkout reserved.
+func CancelCheckout(env *Env) (any, error) {
+	return api.CancelCheckout(env.Checkouts()).Lambda(env.API()), nil
+}
+
+// AttachCustomer gives a paid anonymous order its customer, who earns its points.
+func AttachCustomer(env *Env) (any, error) {
+	return api.AttachCustomer(env.Checkouts()).Lambda(env.API()), nil
+}
+
+// IssueClaimLink answers the receipt QR's loyalty token URL.
+func IssueClaimLink(env *Env) (any, error) {
+	return api.IssueClaimLink(env.Checkouts()).Lambda(env.API()), nil
+}
+
+// ReserveCheckoutItem reserves one reward or voucher of a checkout in Leat.
+func ReserveCheckoutItem(env *Env) (any, error) {
+	return sagaStep(env, env.Checkouts().ReserveItem), nil
+}
+
+// ReviewReservation decides whether a checkout waits for payment or gives back.
+func ReviewReservation(env *Env) (any, error) {
+	return sagaStep(env, env.Checkouts().ReviewReservation), nil
+}
+
+// AwaitPayment keeps the waiting saga's task token on its checkout.
+func AwaitPayment(env *Env) (any, error) {
+	return sagaStep(env, env.Checkouts().AwaitPayment), nil
+}
+
+// ConfirmCheckoutItem redeems a locked voucher or collects a reward after payment.
+func ConfirmCheckoutItem(env *Env) (any, error) {
+	return sagaStep(env, env.Checkouts().ConfirmItem), nil
+}
+
+// EarnPoints records a paid checkout's order in Leat, which earns its points.
+func EarnPoints(env *Env) (any, error) {
+	return sagaStep(env, env.Checkouts().EarnPoints), nil
+}
+
+// CompensateCheckoutItem gives back one reserved reward or voucher.
+func CompensateCheckoutItem(env *Env) (any, error) {
+	return sagaStep(env, env.Checkouts().CompensateItem), nil
+}
+
+// CloseCheckout ends a checkout's saga: completed, cancelled, or needing attention.
+func CloseCheckout(env *Env) (any, error) {
+	return sagaStep(env, env.Checkouts().Close), nil
+}
+
+// sagaStep gives a saga step the function's logger, carrying the Lambda
+// request id. Its errors go back unwrapped: Step Functions matches them by
+// their type names.
+func sagaStep[In, Out any](env *Env, step func(context.Context, In) (Out, error)) func(context.Context, In) (Out, error) {
+	return func(ctx context.Context, in In) (Out, error) {
+		log := env.logger
+		if lc, ok := lambdacontext.FromContext(ctx); ok {
+			log = log.With(logging.RequestID, lc.AwsRequestID)
+		}
+		return step(logging.Into(ctx, log), in)
+	}
 }

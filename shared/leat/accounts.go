@@ -15,6 +15,9 @@ import (
 type Account struct {
 	BaseURL     string
 	Credentials Credentials
+	// AccountSecret signs loyalty token URLs (receipt QR codes); it is a
+	// secret like the credentials and is never logged.
+	AccountSecret string
 }
 
 // AccountResolver turns a tenant's credentials reference into an Account.
@@ -38,13 +41,14 @@ func (s SchemeResolver) Account(ctx context.Context, ref string) (Account, error
 
 // EnvAccounts reads an account from environment variables named with a
 // prefix: PREFIX_API_URL, and PREFIX_API_TOKEN (a Personal Access Token) or
-// PREFIX_CLIENT_ID and PREFIX_CLIENT_SECRET (OAuth client credentials).
+// PREFIX_CLIENT_ID and PREFIX_CLIENT_SECRET (OAuth client credentials), and
+// optionally PREFIX_ACCOUNT_SECRET.
 // For local runs; deployed tenants keep their credentials in Secrets Manager.
 type EnvAccounts func(name string) string
 
 // Account resolves the prefix.
 func (getenv EnvAccounts) Account(_ context.Context, prefix string) (Account, error) {
-	acc := Account{BaseURL: getenv(prefix + "_API_URL")}
+	acc := Account{BaseURL: getenv(prefix + "_API_URL"), AccountSecret: getenv(prefix + "_ACCOUNT_SECRET")}
 	switch token, id, secret := getenv(prefix+"_API_TOKEN"), getenv(prefix+"_CLIENT_ID"), getenv(prefix+"_CLIENT_SECRET"); {
 	case token != "":
 		acc.Credentials = PersonalAccessToken(token)
@@ -90,6 +94,14 @@ func NewPlatforms(resolver AccountResolver, tune func(*Config)) *Platforms {
 
 // For returns the tenant's Leat account.
 func (p *Platforms) For(ctx context.Context, t tenancy.Tenant) (loyalty.Platform, error) {
+	platform, err := p.platform(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	return platform, nil
+}
+
+func (p *Platforms) platform(ctx context.Context, t tenancy.Tenant) (*Platform, error) {
 	p.mu.Lock()
 	cached, ok := p.clients[t.ID]
 	p.mu.Unlock()
@@ -108,7 +120,7 @@ func (p *Platforms) For(ctx context.Context, t tenancy.Tenant) (loyalty.Platform
 	if err != nil {
 		return nil, fmt.Errorf("%w: tenant %s: %v", loyalty.ErrPlatformCredentials, t.ID, err)
 	}
-	platform := NewPlatform(client, t.Currency)
+	platform := NewPlatform(client, t.Currency, acc.AccountSecret)
 	p.mu.Lock()
 	p.clients[t.ID] = cachedPlatform{ref: t.LeatCredentials, platform: platform, until: p.now().Add(p.refresh)}
 	p.mu.Unlock()

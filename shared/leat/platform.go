@@ -20,11 +20,14 @@ var _ loyalty.Platform = (*Platform)(nil)
 type Platform struct {
 	client   *Client
 	currency money.Currency
+	// accountSecret signs loyalty token URLs; empty when not configured.
+	accountSecret string
 }
 
-// NewPlatform adapts a client of an account whose money is in currency.
-func NewPlatform(c *Client, currency money.Currency) *Platform {
-	return &Platform{client: c, currency: currency}
+// NewPlatform adapts a client of an account whose money is in currency;
+// accountSecret (may be empty) signs the account's loyalty token URLs.
+func NewPlatform(c *Client, currency money.Currency, accountSecret string) *Platform {
+	return &Platform{client: c, currency: currency, accountSecret: accountSecret}
 }
 
 // FindIdentifier looks up a scanned card or QR value.

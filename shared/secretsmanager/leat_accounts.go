@@ -22,7 +22,8 @@ type API interface {
 
 // LeatAccounts resolves a secret id to a Leat account. The secret is a JSON
 // object: {"api_url": "...", "personal_access_token": "..."} or, for OAuth
-// client credentials, {"api_url": "...", "client_id": "...", "client_secret": "..."}.
+// client credentials, {"api_url": "...", "client_id": "...", "client_secret": "..."},
+// with an optional "account_secret" that signs loyalty token URLs.
 type LeatAccounts struct{ api API }
 
 // NewLeatAccounts reads accounts through the client.
@@ -33,6 +34,7 @@ type leatSecret struct {
 	PersonalAccessToken string `json:"personal_access_token"`
 	ClientID            string `json:"client_id"`
 	ClientSecret        string `json:"client_secret"`
+	AccountSecret       string `json:"account_secret"`
 }
 
 // Account reads and parses the secret.
@@ -49,7 +51,7 @@ func (l *LeatAccounts) Account(ctx context.Context, secretID string) (leat.Accou
 		// The error text could quote the secret; say only where it is.
 		return leat.Account{}, fmt.Errorf("%w: secret %s is not a JSON object", loyalty.ErrPlatformCredentials, secretID)
 	}
-	acc := leat.Account{BaseURL: s.APIURL}
+	acc := leat.Account{BaseURL: s.APIURL, AccountSecret: s.AccountSecret}
 	switch {
 	case s.PersonalAccessToken != "":
 		acc.Credentials = leat.PersonalAccessToken(s.PersonalAccessToken)

@@ -32,6 +32,7 @@ func main() {
 	stack, err := localstack.Start(ctx, localstack.Options{
 		GatewayAddr: *gatewayAddr, SandboxAddr: *sandboxAddr, StepFunctionsAddr: *sfnAddr,
 		LeatAPIURL: os.Getenv("LEAT_API_URL"), LeatAPIToken: os.Getenv("LEAT_API_TOKEN"),
+		LeatAccountSecret: os.Getenv("LEAT_ACCOUNT_SECRET"), LeatPortalURL: os.Getenv("LEAT_PORTAL_URL"),
 		Logger: logger,
 	})
 	if err != nil {

@@ -1,0 +1,6 @@
+// Command get-checkout answers a checkout with every Leat step it took and its result.
+package main
+
+import "github.com/leatpos/gateway/shared/app"
+
+func main() { app.Start("get-checkout", app.GetCheckout) }

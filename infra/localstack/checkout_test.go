@@ -1,0 +1,887 @@
+package localstack_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/leatpos/gateway/infra/leatsandbox"
+	"github.com/leatpos/gateway/shared/leat"
+)
+
+// The checkout saga, end to end: the API, the real handlers, the real
+// checkout.asl.json on the local Step Functions engine, DynamoDB Local and
+// the sandbox. Every scenario runs once per sandbox variant (see variants),
+// and checks the sandbox afterwards, not only the answers.
+
+// Seeded rewards and promotions the scenarios use.
+const (
+	rewardFreeCoffee = "Free Coffee"             // 100 points, free COFFEE-REG or COFFEE-OAT
+	rewardTenPercent = "10% Off Your Order"      // 250 points
+	rewardCroissant  = "Croissant To Collect"    // 75 points, pre-redeemable, free CROISSANT
+	rewardMug        = "Branded Mug"             // out of stock
+	rewardTote       = "Summer Tote Bag"         // inactive
+	rewardMachine    = "Espresso Machine"        // 100000 points
+	promotionWelcome = "Welcome 10% Off"         // percentage 10
+	promotionPastry  = "2.50 Euro Off Pastry"    // absolute 2.50 on CROISSANT, MUFFIN
+	promotionSpring  = "Spring Campaign"         // switched off
+)
+
+func leatClient(t *testing.T) *leat.Client {
+	t.Helper()
+	c, err := leat.New(leat.Config{BaseURL: stack.LeatAPIURL, Credentials: leat.PersonalAccessToken(stack.LeatAPIToken)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func rewardUUID(t *testing.T, title string) string {
+	t.Helper()
+	i := slices.IndexFunc(seed().Rewards, func(r leatsandbox.SeedReward) bool { return r.Title == title })
+	if i < 0 {
+		t.Fatalf("no reward %q in the seed", title)
+	}
+	return seed().Rewards[i].UUID
+}
+
+func promotionUUID(t *testing.T, name string) string {
+	t.Helper()
+	i := slices.IndexFunc(seed().Promotions, func(p leatsandbox.SeedPromotion) bool { return p.Name == name })
+	if i < 0 {
+		t.Fatalf("no promotion %q in the seed", name)
+	}
+	return seed().Promotions[i].UUID
+}
+
+var customerSeq int
+
+// newCustomer makes a customer of its own for a scenario, with points, so
+// scenarios never share a balance.
+func newCustomer(t *testing.T, points int64) string {
+	t.Helper()
+	ctx := context.Background()
+	c := leatClient(t)
+	customerSeq++
+	contact, err := c.FindOrCreateContact(ctx, fmt.Sprintf("checkout-%d-%d@example.com", time.Now().UnixNano(), customerSeq))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if points > 0 {
+		if _, err := c.CreateCreditReception(ctx, leat.CreateCreditReceptionRequest{ContactUUID: contact.UUID, ShopUUID: stack.Tenant.Locations[0].ShopUUID, Credits: points}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return contact.UUID
+}
+
+// newVoucher makes a voucher of a seeded promotion, for contact (or nobody).
+func newVoucher(t *testing.T, promotion, contact string) string {
+	t.Helper()
+	customerSeq++
+	code := fmt.Sprintf("T-%d-%d", time.Now().UnixNano()%1_000_000_000, customerSeq)
+	_, err := leatClient(t).CreateVoucher(context.Background(), leat.CreateVoucherRequest{PromotionUUID: promotionUUID(t, promotion), Code: code, ContactUUID: contact})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return code
+}
+
+func balance(t *testing.T, contact string) int64 {
+	t.Helper()
+	b, err := leatClient(t).GetCreditBalance(context.Background(), contact)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func voucherStatus(t *testing.T, code string) leat.VoucherStatus {
+	t.Helper()
+	v, err := leatClient(t).FindVoucher(context.Background(), code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v.Status
+}
+
+// collectables lists a customer's uncollected rewards by reward title.
+func collectables(t *testing.T, contact string) []string {
+	t.Helper()
+	list, err := leatClient(t).ListCollectableRewards(context.Background(), contact)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var titles []string
+	for _, c := range list {
+		if !c.HasBeenCollected {
+			titles = append(titles, c.Title)
+		}
+	}
+	return titles
+}
+
+var orderSeq int
+
+func newOrderID() string {
+	orderSeq++
+	return fmt.Sprintf("T%d-%d", time.Now().UnixNano()%1_000_000_000, orderSeq)
+}
+
+// basket builds a checkout body: a coffee, two croissants and a muffin.
+type basket struct {
+	OrderID  string           `json:"order_id"`
+	Currency string           `json:"currency"`
+	Contact  string           `json:"contact_uuid,omitempty"`
+	Lines    []map[string]any `json:"lines"`
+	Rewards  []map[string]any `json:"rewards,omitempty"`
+	Collect  []map[string]any `json:"collect,omitempty"`
+	Vouchers []map[string]any `json:"vouchers,omitempty"`
+}
+
+func newBasket(contact string) *basket {
+	return &basket{OrderID: newOrderID(), Currency: "EUR", Contact: contact, Lines: []map[string]any{
+		{"id": "1", "sku": "COFFEE-REG", "name": "Coffee", "quantity": 1, "unit_price": 320, "category": "drinks"},
+		{"id": "2", "sku": "CROISSANT", "name": "Croissant", "quantity": 2, "unit_price": 275, "category": "pastries"},
+		{"id": "3", "sku": "MUFFIN", "name": "Muffin", "quantity": 1, "unit_price": 310, "category": "pastries"},
+		{"id": "4", "sku": "SANDWICH", "name": "Sandwich", "quantity": 2, "unit_price": 1450, "category": "food"},
+	}} // 320 + 550 + 310 + 2900 = 4080
+}
+
+func (b *basket) reward(uuid, strategy string) *basket {
+	r := map[string]any{"reward_uuid": uuid}
+	if strategy != "" {
+		r["strategy"] = strategy
+	}
+	b.Rewards = append(b.Rewards, r)
+	return b
+}
+
+func (b *basket) voucher(code, strategy string) *basket {
+	v := map[string]any{"code": code}
+	if strategy != "" {
+		v["strategy"] = strategy
+	}
+	b.Vouchers = append(b.Vouchers, v)
+	return b
+}
+
+func (b *basket) collect(uuid string) *basket {
+	b.Collect = append(b.Collect, map[string]any{"collectable_uuid": uuid})
+	return b
+}
+
+func (b *basket) body(t *testing.T) string {
+	t.Helper()
+	raw, err := json.Marshal(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(raw)
+}
+
+// checkoutView is what the scenarios read of a checkout answer.
+type checkoutView struct {
+	CheckoutID string `json:"checkout_id"`
+	Status     string `json:"status"`
+	Discounts  []struct {
+		Source string `json:"source"`
+		Amount *int64 `json:"amount"`
+	} `json:"discounts"`
+	Totals struct{ Lines, Discounts, Due int64 } `json:"totals"`
+	Steps  []struct {
+		ID, Kind, Item, State string
+	} `json:"steps"`
+	Result *struct {
+		PointsEarned  *int64   `json:"points_earned"`
+		PointsBalance *int64   `json:"points_balance"`
+		Kept          []string `json:"kept_collectable"`
+	} `json:"result"`
+	ClaimURL string `json:"claim_url"`
+}
+
+func viewOf(t *testing.T, a answer) checkoutView {
+	t.Helper()
+	var v checkoutView
+	if err := json.Unmarshal(a.Body, &v); err != nil {
+		t.Fatalf("checkout answer %d: %v: %s", a.Status, err, a.Body)
+	}
+	return v
+}
+
+func (v checkoutView) stepStates() map[string]string {
+	states := map[string]string{}
+	for _, s := range v.Steps {
+		states[s.ID] = s.State
+	}
+	return states
+}
+
+// startCheckout posts the basket and expects it reserved.
+func startCheckout(t *testing.T, b *basket) checkoutView {
+	t.Helper()
+	a := call(t, request{Method: http.MethodPost, Path: "/v1/checkouts", Body: b.body(t)})
+	if a.Status != http.StatusCreated {
+		t.Fatalf("start: %d %s", a.Status, a.Body)
+	}
+	v := viewOf(t, a)
+	if v.Status != "awaiting_payment" {
+		t.Fatalf("start answered status %s", v.Status)
+	}
+	return v
+}
+
+// report posts the payment's outcome and waits for the checkout to end.
+func report(t *testing.T, id, outcome string) checkoutView {
+	t.Helper()
+	a := call(t, request{Method: http.MethodPost, Path: "/v1/checkouts/" + id + "/payment", Body: `{"outcome":"` + outcome + `"}`})
+	if a.Status != http.StatusOK && a.Status != http.StatusAccepted {
+		t.Fatalf("payment %s: %d %s", outcome, a.Status, a.Body)
+	}
+	return settle(t, id)
+}
+
+// settle reads the checkout until the saga has ended.
+func settle(t *testing.T, id string) checkoutView {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		v := viewOf(t, call(t, request{Method: http.MethodGet, Path: "/v1/checkouts/" + id}))
+		switch v.Status {
+		case "completed", "cancelled", "needs_attention":
+			return v
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("checkout %s still %s", id, v.Status)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// variants are the sandbox behaviours Leat does not document; the saga must
+// be right under each. The first run keeps every default.
+func variants() []map[string]string {
+	runs := []map[string]string{{}}
+	for name, values := range leatsandbox.VariantChoices() {
+		for _, value := range values[1:] {
+			runs = append(runs, map[string]string{name: value})
+		}
+	}
+	slices.SortFunc(runs, func(a, b map[string]string) int { return strings.Compare(fmt.Sprint(a), fmt.Sprint(b)) })
+	return runs
+}
+
+func withVariant(t *testing.T, v map[string]string) {
+	t.Helper()
+	for name, value := range v {
+		if err := stack.Sandbox.SetVariant(name, value); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Cleanup(func() {
+		for name := range v {
+			_ = stack.Sandbox.SetVariant(name, leatsandbox.VariantChoices()[name][0])
+		}
+	})
+}
+
+func withFaults(t *testing.T, spec string) {
+	t.Helper()
+	faults, err := leatsandbox.ParseFaults(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range faults {
+		if err := stack.Sandbox.InjectFault(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Cleanup(stack.Sandbox.ClearFaults)
+}
+
+type scenario struct {
+	name string
+	run  func(t *testing.T)
+}
+
+// TestCheckoutSaga runs every scenario under every variant.
+func TestCheckoutSaga(t *testing.T) {
+	for _, v := range variants() {
+		t.Run(variantName(v), func(t *testing.T) {
+			withVariant(t, v)
+			for _, s := range checkoutScenarios() {
+				t.Run(s.name, s.run)
+			}
+		})
+	}
+}
+
+func variantName(v map[string]string) string {
+	if len(v) == 0 {
+		return "defaults"
+	}
+	var parts []string
+	for name, value := range v {
+		parts = append(parts, name+"="+value)
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, ",")
+}
+
+func checkoutScenarios() []scenario {
+	return []scenario{
+		{"a redeemed reward is kept when paid and earns points", func(t *testing.T) {
+			contact := newCustomer(t, 1000)
+			v := startCheckout(t, newBasket(contact).reward(rewardUUID(t, rewardFreeCoffee), "redeem_reverse"))
+			if balance(t, contact) != 900 || v.Totals.Discounts != 320 || v.Totals.Due != 4080-320 {
+				t.Fatalf("reserved: balance %d, totals %+v", balance(t, contact), v.Totals)
+			}
+			done := report(t, v.CheckoutID, "paid")
+			assertCompleted(t, done, contact, 900)
+		}},
+		{"a redeemed reward is reversed when payment fails", func(t *testing.T) {
+			contact := newCustomer(t, 1000)
+			v := startCheckout(t, newBasket(contact).reward(rewardUUID(t, rewardFreeCoffee), "redeem_reverse"))
+			done := report(t, v.CheckoutID, "failed")
+			assertCancelled(t, done, contact, 1000)
+			if done.stepStates()["reward_reception:rewards[0]"] != "reversed" {
+				t.Errorf("steps %v", done.stepStates())
+			}
+		}},
+		{"a pre-redeemed reward is collected when paid", func(t *testing.T) {
+			contact := newCustomer(t, 1000)
+			v := startCheckout(t, newBasket(contact).reward(rewardUUID(t, rewardCroissant), "pre_redeem_collect"))
+			if got := collectables(t, contact); !slices.Contains(got, rewardCroissant) {
+				t.Fatalf("no collectable croissant while waiting: %v", got)
+			}
+			done := report(t, v.CheckoutID, "paid")
+			assertCompleted(t, done, contact, 925)
+			if got := collectables(t, contact); slices.Contains(got, rewardCroissant) {
+				t.Errorf("the croissant is still to collect: %v", got)
+			}
+		}},
+		{"a pre-redeemed reward stays collectable when payment fails", func(t *testing.T) {
+			contact := newCustomer(t, 1000)
+			v := startCheckout(t, newBasket(contact).reward(rewardUUID(t, rewardCroissant), "pre_redeem_collect"))
+			done := report(t, v.CheckoutID, "failed")
+			assertCancelled(t, done, contact, 925)
+			if got := collectables(t, contact); !slices.Contains(got, rewardCroissant) {
+				t.Errorf("the croissant should stay collectable: %v", got)
+			}
+			if done.Result == nil || !slices.Equal(done.Result.Kept, []string{"rewards[0]"}) {
+				t.Errorf("result %+v", done.Result)
+			}
+		}},
+		{"a collectable reward is collected when paid and kept when not", func(t *testing.T) {
+			contact := newCustomer(t, 1000)
+			collectable := preRedeem(t, contact)
+			failed := report(t, startCheckout(t, newBasket(contact).collect(collectable)).CheckoutID, "failed")
+			assertCancelled(t, failed, contact, 925)
+			if got := collectables(t, contact); !slices.Contains(got, rewardCroissant) {
+				t.Fatalf("a failed payment took the collectable: %v", got)
+			}
+			paid := report(t, startCheckout(t, newBasket(contact).collect(collectable)).CheckoutID, "paid")
+			assertCompleted(t, paid, contact, 925)
+			if got := collectables(t, contact); slices.Contains(got, rewardCroissant) {
+				t.Errorf("still collectable after a paid checkout: %v", got)
+			}
+		}},
+		{"a locked voucher is redeemed when paid and released when not", func(t *testing.T) {
+			contact := newCustomer(t, 0)
+			paidCode, failedCode := newVoucher(t, promotionWelcome, contact), newVoucher(t, promotionWelcome, contact)
+			v := startCheckout(t, newBasket(contact).voucher(paidCode, "lock_redeem"))
+			if voucherStatus(t, paidCode) != leat.VoucherLocked || v.Totals.Discounts != 408 {
+				t.Fatalf("reserved: %s, totals %+v", voucherStatus(t, paidCode), v.Totals)
+			}
+			assertCompleted(t, report(t, v.CheckoutID, "paid"), contact, 0)
+			if voucherStatus(t, paidCode) != leat.VoucherRedeemed {
+				t.Errorf("paid voucher is %s", voucherStatus(t, paidCode))
+			}
+			assertCancelled(t, report(t, startCheckout(t, newBasket(contact).voucher(failedCode, "lock_redeem")).CheckoutID, "failed"), contact, -1)
+			if voucherStatus(t, failedCode) != leat.VoucherActive {
+				t.Errorf("failed voucher is %s", voucherStatus(t, failedCode))
+			}
+		}},
+		{"an unlinked voucher is redeemed for the checkout's customer and reversed when not paid", func(t *testing.T) {
+			contact := newCustomer(t, 0)
+			paidCode, failedCode := newVoucher(t, promotionPastry, ""), newVoucher(t, promotionPastry, "")
+			v := startCheckout(t, newBasket(contact).voucher(paidCode, "redeem_reverse"))
+			if voucherStatus(t, paidCode) != leat.VoucherRedeemed || v.Totals.Discounts != 250 {
+				t.Fatalf("reserved: %s, totals %+v", voucherStatus(t, paidCode), v.Totals)
+			}
+			assertCompleted(t, report(t, v.CheckoutID, "paid"), contact, 0)
+			assertCancelled(t, report(t, startCheckout(t, newBasket(contact).voucher(failedCode, "redeem_reverse")).CheckoutID, "failed"), contact, -1)
+			if voucherStatus(t, failedCode) != leat.VoucherActive {
+				t.Errorf("failed voucher is %s", voucherStatus(t, failedCode))
+			}
+		}},
+		{"a mixed basket confirms every item when paid", func(t *testing.T) {
+			contact := newCustomer(t, 1000)
+			collectable := preRedeem(t, contact) // 925 left
+			code := newVoucher(t, promotionWelcome, contact)
+			b := newBasket(contact).reward(rewardUUID(t, rewardFreeCoffee), "redeem_reverse").collect(collectable).voucher(code, "lock_redeem")
+			v := startCheckout(t, b)
+			if balance(t, contact) != 825 {
+				t.Fatalf("balance %d while waiting", balance(t, contact))
+			}
+			done := report(t, v.CheckoutID, "paid")
+			assertCompleted(t, done, contact, 825)
+			if voucherStatus(t, code) != leat.VoucherRedeemed || slices.Contains(collectables(t, contact), rewardCroissant) {
+				t.Errorf("voucher %s, collectables %v", voucherStatus(t, code), collectables(t, contact))
+			}
+		}},
+		{"a mixed basket gives everything back when payment fails", func(t *testing.T) {
+			contact := newCustomer(t, 1000)
+			code := newVoucher(t, promotionWelcome, contact)
+			b := newBasket(contact).reward(rewardUUID(t, rewardFreeCoffee), "").reward(rewardUUID(t, rewardTenPercent), "").voucher(code, "redeem_reverse")
+			v := startCheckout(t, b)
+			if balance(t, contact) != 650 || voucherStatus(t, code) != leat.VoucherRedeemed {
+				t.Fatalf("reserved: balance %d, voucher %s", balance(t, contact), voucherStatus(t, code))
+			}
+			assertCancelled(t, report(t, v.CheckoutID, "failed"), contact, 1000)
+			if voucherStatus(t, code) != leat.VoucherActive {
+				t.Errorf("voucher %s", voucherStatus(t, code))
+			}
+		}},
+		{"cancel gives everything back", func(t *testing.T) {
+			contact := newCustomer(t, 1000)
+			code := newVoucher(t, promotionWelcome, contact)
+			v := startCheckout(t, newBasket(contact).reward(rewardUUID(t, rewardFreeCoffee), "").voucher(code, "lock_redeem"))
+			a := call(t, request{Method: http.MethodPost, Path: "/v1/checkouts/" + v.CheckoutID + "/cancel"})
+			if a.Status != http.StatusOK && a.Status != http.StatusAccepted {
+				t.Fatalf("cancel: %d %s", a.Status, a.Body)
+			}
+			assertCancelled(t, settle(t, v.CheckoutID), contact, 1000)
+			if voucherStatus(t, code) != leat.VoucherActive {
+				t.Errorf("voucher %s", voucherStatus(t, code))
+			}
+			late := call(t, request{Method: http.MethodPost, Path: "/v1/checkouts/" + v.CheckoutID + "/payment", Body: `{"outcome":"paid"}`})
+			if late.Status != http.StatusConflict {
+				t.Errorf("paying a cancelled checkout: %d %s", late.Status, late.Body)
+			}
+		}},
+		{"a refusal of the third reserve write gives the first two back", func(t *testing.T) {
+			contact := newCustomer(t, 1000)
+			code := newVoucher(t, promotionWelcome, contact)
+			withFaults(t, "refuse=80017 POST /vouchers/{uuid}/lock x1")
+			b := newBasket(contact).reward(rewardUUID(t, rewardFreeCoffee), "").reward(rewardUUID(t, rewardTenPercent), "").voucher(code, "lock_redeem")
+			a := call(t, request{Method: http.MethodPost, Path: "/v1/checkouts", Body: b.body(t)})
+			if a.Status != http.StatusConflict || a.problemCode(t) != "voucher_locked" || !strings.Contains(string(a.Body), `"field":"vouchers[0]"`) {
+				t.Fatalf("refused basket: %d %s", a.Status, a.Body)
+			}
+			id := string(a.json(t)["instance"].(string))
+			_ = id
+			if got := balance(t, contact); got != 1000 {
+				t.Errorf("balance %d after the refusal, want 1000", got)
+			}
+		}},
+		{"the same checkout twice, also at once, moves points once", func(t *testing.T) {
+			contact := newCustomer(t, 1000)
+			b := newBasket(contact).reward(rewardUUID(t, rewardFreeCoffee), "")
+			key := newIdempotencyKey()
+			var wg sync.WaitGroup
+			answers := make([]answer, 4)
+			for i := range answers {
+				wg.Go(func() {
+					answers[i], _ = exchange(request{Method: http.MethodPost, Path: "/v1/checkouts", Body: b.body(t), Headers: map[string]string{"Idempotency-Key": key}})
+				})
+			}
+			wg.Wait()
+			created := 0
+			for _, a := range answers {
+				switch a.Status {
+				case http.StatusCreated, http.StatusAccepted:
+					created++
+				case http.StatusConflict: // still in progress
+				default:
+					t.Errorf("concurrent start: %d %s", a.Status, a.Body)
+				}
+			}
+			if created == 0 {
+				t.Fatal("no start succeeded")
+			}
+			again := call(t, request{Method: http.MethodPost, Path: "/v1/checkouts", Body: b.body(t)})
+			if again.Status != http.StatusConflict || again.problemCode(t) != "checkout_exists" {
+				t.Errorf("same order, new key: %d %s", again.Status, again.Body)
+			}
+			id := "shop-1." + b.OrderID
+			settleStatus(t, id, "awaiting_payment")
+			payKey := newIdempotencyKey()
+			for range 2 {
+				call(t, request{Method: http.MethodPost, Path: "/v1/checkouts/" + id + "/payment", Body: `{"outcome":"paid"}`, Headers: map[string]string{"Idempotency-Key": payKey}})
+			}
+			call(t, request{Method: http.MethodPost, Path: "/v1/checkouts/" + id + "/payment", Body: `{"outcome":"paid"}`})
+			assertCompleted(t, settle(t, id), contact, 900)
+		}},
+		{"an anonymous sale earns its points once for the customer attached after payment", func(t *testing.T) {
+			contact := newCustomer(t, 0)
+			v := startCheckout(t, newBasket(""))
+			done := report(t, v.CheckoutID, "paid")
+			if done.Status != "completed" || done.Result == nil || done.Result.PointsEarned != nil {
+				t.Fatalf("anonymous paid checkout: %+v", done)
+			}
+			order := strings.TrimPrefix(v.CheckoutID, "shop-1.")
+			a := call(t, request{Method: http.MethodPost, Path: "/v1/orders/" + order + "/customer", Body: `{"contact_uuid":"` + contact + `"}`})
+			if a.Status != http.StatusOK {
+				t.Fatalf("attach: %d %s", a.Status, a.Body)
+			}
+			got := viewOf(t, a)
+			if got.Result == nil || got.Result.PointsEarned == nil || *got.Result.PointsEarned <= 0 || balance(t, contact) != *got.Result.PointsEarned {
+				t.Fatalf("attached: %+v, balance %d", got.Result, balance(t, contact))
+			}
+			second := call(t, request{Method: http.MethodPost, Path: "/v1/orders/" + order + "/customer", Body: `{"contact_uuid":"` + contact + `"}`})
+			if second.Status != http.StatusConflict || second.problemCode(t) != "customer_already_attached" || balance(t, contact) != *got.Result.PointsEarned {
+				t.Errorf("second attach: %d %s, balance %d", second.Status, second.Body, balance(t, contact))
+			}
+		}},
+		{"a claim link credits the points once on the claim page", func(t *testing.T) {
+			contact := newCustomer(t, 0)
+			v := startCheckout(t, newBasket(""))
+			report(t, v.CheckoutID, "paid")
+			order := strings.TrimPrefix(v.CheckoutID, "shop-1.")
+			a := call(t, request{Method: http.MethodPost, Path: "/v1/orders/" + order + "/claim-link"})
+			if a.Status != http.StatusOK {
+				t.Fatalf("claim link: %d %s", a.Status, a.Body)
+			}
+			link, _ := a.json(t)["url"].(string)
+			email := contactEmail(t, contact)
+			if status := claim(t, link, email); status != http.StatusOK {
+				t.Fatalf("claim: %d", status)
+			}
+			earned := balance(t, contact)
+			if earned != 40 { // 1 point per whole euro of EUR 40.80
+				t.Errorf("claimed %d points, want 40", earned)
+			}
+			if status := claim(t, link, email); status != http.StatusConflict || balance(t, contact) != earned {
+				t.Errorf("second claim: %d, balance %d", status, balance(t, contact))
+			}
+			attach := call(t, request{Method: http.MethodPost, Path: "/v1/orders/" + order + "/customer", Body: `{"contact_uuid":"` + contact + `"}`})
+			if attach.Status != http.StatusConflict || attach.problemCode(t) != "claim_link_issued" {
+				t.Errorf("attach after the claim link: %d %s", attach.Status, attach.Body)
+			}
+		}},
+	}
+}
+
+// assertCompleted checks a paid checkout: completed, and the customer's
+// balance is what the reservations left plus what the order earned.
+func assertCompleted(t *testing.T, v checkoutView, contact string, afterRedeeming int64) {
+	t.Helper()
+	if v.Status != "completed" || v.Result == nil {
+		t.Fatalf("checkout %s: status %s, result %+v, steps %v", v.CheckoutID, v.Status, v.Result, v.stepStates())
+	}
+	for id, state := range v.stepStates() {
+		if state != "done" {
+			t.Errorf("step %s is %s", id, state)
+		}
+	}
+	if v.Result.PointsEarned == nil || v.Result.PointsBalance == nil {
+		t.Fatalf("result without points: %+v", v.Result)
+	}
+	if got := balance(t, contact); got != afterRedeeming+*v.Result.PointsEarned || got != *v.Result.PointsBalance || *v.Result.PointsEarned <= 0 {
+		t.Errorf("balance %d, want %d + %d earned (answered balance %d)", got, afterRedeeming, *v.Result.PointsEarned, *v.Result.PointsBalance)
+	}
+}
+
+// assertCancelled checks a checkout that gave everything back: no step left
+// half-way, and the balance (unless want < 0) as before.
+func assertCancelled(t *testing.T, v checkoutView, contact string, want int64) {
+	t.Helper()
+	if v.Status != "cancelled" {
+		t.Fatalf("checkout %s: status %s, steps %v", v.CheckoutID, v.Status, v.stepStates())
+	}
+	for id, state := range v.stepStates() {
+		if state != "reversed" && state != "failed" && !(state == "done" && strings.HasPrefix(id, "reward_reception:")) {
+			t.Errorf("step %s is %s after cancelling", id, state)
+		}
+	}
+	if got := balance(t, contact); want >= 0 && got != want {
+		t.Errorf("balance %d after cancelling, want %d", got, want)
+	}
+}
+
+// preRedeem claims a croissant to collect for contact, as an earlier visit
+// would have, and returns the collectable reward.
+func preRedeem(t *testing.T, contact string) string {
+	t.Helper()
+	rec, err := leatClient(t).CreateRewardReception(context.Background(), leat.CreateRewardReceptionRequest{
+		ContactUUID: contact, RewardUUID: rewardUUID(t, rewardCroissant), ShopUUID: stack.Tenant.Locations[0].ShopUUID,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rec.UUID
+}
+
+func settleStatus(t *testing.T, id, want string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		v := viewOf(t, call(t, request{Method: http.MethodGet, Path: "/v1/checkouts/" + id}))
+		if v.Status == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("checkout %s is %s, want %s", id, v.Status, want)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func contactEmail(t *testing.T, contact string) string {
+	t.Helper()
+	c, err := leatClient(t).GetContact(context.Background(), contact)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.Email
+}
+
+// claim opens a claim link on the sandbox's claim page and claims it with email.
+func claim(t *testing.T, link, email string) int {
+	t.Helper()
+	resp, err := http.PostForm(link, map[string][]string{"email": {email}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+func TestCheckoutPaymentTimeout(t *testing.T) {
+	tenant := stack.Tenant
+	tenant.PaymentTimeout = 5 * time.Second
+	if err := stack.Directory.UpdateTenant(context.Background(), tenant); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = stack.Directory.UpdateTenant(context.Background(), stack.Tenant) })
+	contact := newCustomer(t, 1000)
+	code := newVoucher(t, promotionWelcome, contact)
+	v := startCheckout(t, newBasket(contact).reward(rewardUUID(t, rewardFreeCoffee), "").voucher(code, "lock_redeem"))
+	assertCancelled(t, settle(t, v.CheckoutID), contact, 1000)
+	if voucherStatus(t, code) != leat.VoucherActive {
+		t.Errorf("voucher %s after the deadline", voucherStatus(t, code))
+	}
+	late := call(t, request{Method: http.MethodPost, Path: "/v1/checkouts/" + v.CheckoutID + "/payment", Body: `{"outcome":"paid"}`})
+	if late.Status != http.StatusConflict || late.problemCode(t) != "payment_window_closed" {
+		t.Errorf("a payment after the deadline: %d %s", late.Status, late.Body)
+	}
+}
+
+// TestCheckoutLostAnswers loses Leat's answer to each kind of write in turn:
+// each checkout still ends fully confirmed or fully given back, as the
+// sandbox itself shows, or, where Leat cannot tell, needs attention.
+func TestCheckoutLostAnswers(t *testing.T) {
+	for _, v := range variants() {
+		t.Run(variantName(v), func(t *testing.T) {
+			withVariant(t, v)
+			for _, s := range lostAnswerScenarios() {
+				t.Run(s.name, s.run)
+			}
+		})
+	}
+}
+
+func lostAnswerScenarios() []scenario {
+	coffee := func(t *testing.T, contact string) *basket {
+		return newBasket(contact).reward(rewardUUID(t, rewardFreeCoffee), "redeem_reverse")
+	}
+	return []scenario{
+		{"reward reception, then paid", func(t *testing.T) {
+			contact := newCustomer(t, 1000)
+			withFaults(t, "response_lost POST /reward-receptions x1")
+			v := startCheckout(t, coffee(t, contact))
+			assertCompleted(t, report(t, v.CheckoutID, "paid"), contact, 900)
+		}},
+		{"reward reception, then failed", func(t *testing.T) {
+			contact := newCustomer(t, 1000)
+			withFaults(t, "response_lost POST /reward-receptions x1")
+			v := startCheckout(t, coffee(t, contact))
+			assertCancelled(t, report(t, v.CheckoutID, "failed"), contact, 1000)
+		}},
+		{"pre-redeem, then paid", func(t *testing.T) {
+			contact := newCustomer(t, 1000)
+			withFaults(t, "response_lost POST /reward-receptions x1")
+			v := startCheckout(t, newBasket(contact).reward(rewardUUID(t, rewardCroissant), "pre_redeem_collect"))
+			assertCompleted(t, report(t, v.CheckoutID, "paid"), contact, 925)
+			if slices.Contains(collectables(t, contact), rewardCroissant) {
+				t.Error("the croissant was not collected")
+			}
+		}},
+		{"reversal of a reward reception", func(t *testing.T) {
+			contact := newCustomer(t, 1000)
+			v := startCheckout(t, coffee(t, contact))
+			withFaults(t, "response_lost POST /reward-receptions/{uuid}/reverse x1")
+			assertCancelled(t, report(t, v.CheckoutID, "failed"), contact, 1000)
+		}},
+		{"voucher lock: the voucher is refused and the rest given back", func(t *testing.T) {
+			contact := newCustomer(t, 1000)
+			code := newVoucher(t, promotionWelcome, contact)
+			withFaults(t, "response_lost POST /vouchers/{uuid}/lock x1")
+			b := coffee(t, contact).voucher(code, "lock_redeem")
+			a := call(t, request{Method: http.MethodPost, Path: "/v1/checkouts", Body: b.body(t)})
+			if a.Status != http.StatusConflict || a.problemCode(t) != "voucher_locked" {
+				t.Fatalf("start: %d %s", a.Status, a.Body)
+			}
+			assertCancelled(t, settle(t, "shop-1."+b.OrderID), contact, 1000)
+			// Leat frees the lock whose key was lost within the hour.
+			stack.Sandbox.Clock().Advance(61 * time.Minute)
+			if voucherStatus(t, code) != leat.VoucherActive {
+				t.Errorf("voucher %s an hour later", voucherStatus(t, code))
+			}
+		}},
+		{"voucher release", func(t *testing.T) {
+			contact := newCustomer(t, 0)
+			code := newVoucher(t, promotionWelcome, contact)
+			v := startCheckout(t, newBasket(contact).voucher(code, "lock_redeem"))
+			withFaults(t, "response_lost POST /vouchers/{uuid}/release x1")
+			assertCancelled(t, report(t, v.CheckoutID, "failed"), contact, 0)
+			if voucherStatus(t, code) != leat.VoucherActive {
+				t.Errorf("voucher %s", voucherStatus(t, code))
+			}
+		}},
+		{"redeeming a locked voucher after payment", func(t *testing.T) {
+			contact := newCustomer(t, 0)
+			code := newVoucher(t, promotionWelcome, contact)
+			v := startCheckout(t, newBasket(contact).voucher(code, "lock_redeem"))
+			withFaults(t, "response_lost POST /vouchers/redeem x1")
+			assertCompleted(t, report(t, v.CheckoutID, "paid"), contact, 0)
+			if voucherStatus(t, code) != leat.VoucherRedeemed {
+				t.Errorf("voucher %s", voucherStatus(t, code))
+			}
+		}},
+		{"voucher redemption, then paid", func(t *testing.T) {
+			contact := newCustomer(t, 0)
+			code := newVoucher(t, promotionWelcome, contact)
+			withFaults(t, "response_lost POST /vouchers/redeem x1")
+			v := startCheckout(t, newBasket(contact).voucher(code, "redeem_reverse"))
+			assertCompleted(t, report(t, v.CheckoutID, "paid"), contact, 0)
+			if voucherStatus(t, code) != leat.VoucherRedeemed {
+				t.Errorf("voucher %s", voucherStatus(t, code))
+			}
+		}},
+		{"voucher redemption, then failed: the redemption cannot be named, so an operator is alerted", func(t *testing.T) {
+			contact := newCustomer(t, 0)
+			code := newVoucher(t, promotionWelcome, contact)
+			withFaults(t, "response_lost POST /vouchers/redeem x1")
+			v := startCheckout(t, newBasket(contact).voucher(code, "redeem_reverse"))
+			done := report(t, v.CheckoutID, "failed")
+			if done.Status != "needs_attention" || done.stepStates()["voucher_redemption:vouchers[0]"] != "needs_attention" {
+				t.Errorf("checkout %s, steps %v", done.Status, done.stepStates())
+			}
+		}},
+		{"reversal of a voucher redemption", func(t *testing.T) {
+			contact := newCustomer(t, 0)
+			code := newVoucher(t, promotionWelcome, contact)
+			v := startCheckout(t, newBasket(contact).voucher(code, "redeem_reverse"))
+			withFaults(t, "response_lost POST /vouchers/{uuid}/reverse x1")
+			assertCancelled(t, report(t, v.CheckoutID, "failed"), contact, 0)
+			if voucherStatus(t, code) != leat.VoucherActive {
+				t.Errorf("voucher %s", voucherStatus(t, code))
+			}
+		}},
+		{"collection", func(t *testing.T) {
+			contact := newCustomer(t, 1000)
+			collectable := preRedeem(t, contact)
+			v := startCheckout(t, newBasket(contact).collect(collectable))
+			withFaults(t, "response_lost PUT /collectable-rewards/collect/{uuid} x1")
+			assertCompleted(t, report(t, v.CheckoutID, "paid"), contact, 925)
+		}},
+		{"order", func(t *testing.T) {
+			contact := newCustomer(t, 1000)
+			v := startCheckout(t, coffee(t, contact))
+			withFaults(t, "response_lost POST /orders/create-and-process x1")
+			assertCompleted(t, report(t, v.CheckoutID, "paid"), contact, 900)
+		}},
+		{"Leat in maintenance and rate limiting now and then", func(t *testing.T) {
+			contact := newCustomer(t, 1000)
+			code := newVoucher(t, promotionWelcome, contact)
+			withFaults(t, "maintenance POST /reward-receptions x1; rate_limit POST /vouchers/{uuid}/lock x1; maintenance POST /vouchers/redeem x1; rate_limit POST /orders/create-and-process x2")
+			v := startCheckout(t, coffee(t, contact).voucher(code, "lock_redeem"))
+			assertCompleted(t, report(t, v.CheckoutID, "paid"), contact, 900)
+			if voucherStatus(t, code) != leat.VoucherRedeemed {
+				t.Errorf("voucher %s", voucherStatus(t, code))
+			}
+		}},
+	}
+}
+
+// TestBadBasketsWriteNothing refuses every bad basket before any Leat write,
+// naming the field at fault.
+func TestBadBasketsWriteNothing(t *testing.T) {
+	contact := newCustomer(t, 120)
+	locked := newVoucher(t, promotionWelcome, contact)
+	v, err := leatClient(t).FindVoucher(context.Background(), locked)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := leatClient(t).LockVoucher(context.Background(), v.UUID); err != nil {
+		t.Fatal(err)
+	}
+	tooMany := newBasket(contact)
+	for i := range 501 {
+		tooMany.Lines = append(tooMany.Lines[:0:0], tooMany.Lines...)
+		tooMany.Lines = append(tooMany.Lines, map[string]any{"id": fmt.Sprint("x", i), "sku": "X", "name": "X", "quantity": 1, "unit_price": 1})
+	}
+	tests := []struct {
+		name   string
+		basket *basket
+		status int
+		code   string
+		field  string
+	}{
+		{"unknown reward", newBasket(contact).reward("00000000-0000-0000-0000-000000000000", ""), 404, "reward_not_found", "rewards[0]"},
+		{"unaffordable reward", newBasket(contact).reward(rewardUUID(t, rewardMachine), ""), 409, "reward_not_affordable", "rewards[0]"},
+		{"rewards that together cost too much", newBasket(contact).reward(rewardUUID(t, rewardFreeCoffee), "").reward(rewardUUID(t, rewardFreeCoffee), ""), 409, "reward_not_affordable", "rewards[1]"},
+		{"out of stock", newBasket(contact).reward(rewardUUID(t, rewardMug), ""), 409, "reward_out_of_stock", "rewards[0]"},
+		{"inactive reward", newBasket(contact).reward(rewardUUID(t, rewardTote), ""), 409, "reward_inactive", "rewards[0]"},
+		{"expired voucher", newBasket(contact).voucher("EXPIRED-2024", ""), 409, "voucher_expired", "vouchers[0]"},
+		{"redeemed voucher", newBasket(contact).voucher("USED-0001", ""), 409, "voucher_redeemed", "vouchers[0]"},
+		{"locked voucher", newBasket(contact).voucher(locked, ""), 409, "voucher_locked", "vouchers[0]"},
+		{"switched-off promotion", newBasket(contact).voucher("SPRING-OFF", ""), 409, "voucher_inactive", "vouchers[0]"},
+		{"unknown voucher", newBasket(contact).voucher("NO-SUCH-CODE", ""), 404, "voucher_not_found", "vouchers[0]"},
+		{"reward without a customer", newBasket("").reward(rewardUUID(t, rewardFreeCoffee), ""), 422, "contact_required", "contact_uuid"},
+		{"unlinked voucher without a customer", newBasket("").voucher("PASTRY-FLYER", ""), 422, "contact_required", "vouchers[0]"},
+		{"currency mismatch", func() *basket { b := newBasket(contact); b.Currency = "USD"; return b }(), 422, "currency_mismatch", "currency"},
+		{"zero quantity", func() *basket { b := newBasket(contact); b.Lines[0]["quantity"] = 0; return b }(), 400, "validation_failed", "lines[0].quantity"},
+		{"negative price", func() *basket { b := newBasket(contact); b.Lines[1]["unit_price"] = -5; return b }(), 400, "validation_failed", "lines[1].unit_price"},
+		{"more than 500 lines", tooMany, 400, "validation_failed", "lines"},
+		{"unknown line id", func() *basket {
+			b := newBasket(contact).reward(rewardUUID(t, rewardFreeCoffee), "")
+			b.Rewards[0]["line_ids"] = []string{"9"}
+			return b
+		}(), 400, "validation_failed", "rewards[0].line_ids[0]"},
+		{"duplicate line id", func() *basket { b := newBasket(contact); b.Lines[1]["id"] = "1"; return b }(), 400, "validation_failed", "lines[1].id"},
+		{"a free item with nothing to make free", func() *basket {
+			b := newBasket(contact).reward(rewardUUID(t, rewardFreeCoffee), "")
+			b.Lines = b.Lines[1:]
+			return b
+		}(), 400, "validation_failed", "rewards[0]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stack.Sandbox.ClearRequests()
+			a := call(t, request{Method: http.MethodPost, Path: "/v1/checkouts", Body: tt.basket.body(t)})
+			if a.Status != tt.status || a.problemCode(t) != tt.code {
+				t.Fatalf("%d %s, want %d %s", a.Status, a.Body, tt.status, tt.code)
+			}
+			if !strings.Contains(string(a.Body), `"field":"`+tt.field+`"`) {
+				t.Errorf("the answer does not name %s: %s", tt.field, a.Body)
+			}
+			for _, r := range stack.Sandbox.Requests() {
+				if r.Method != http.MethodGet && !strings.HasSuffix(r.Route, "/validate") {
+					t.Errorf("a Leat write happened: %s %s", r.Method, r.Path)
+				}
+			}
+			if got := balance(t, contact); got != 120 {
+				t.Errorf("balance %d, want 120", got)
+			}
+		})
+	}
+}

@@ -1,0 +1,215 @@
+// Package checkout runs a POS order through Leat safely: it checks the basket
+// against the customer's points, rewards and vouchers before anything moves,
+// reserves them while the POS takes payment, then confirms them and earns
+// points, or gives everything back. The steps run in a Step Functions saga;
+// every Leat write is a ledger step recorded before and after the call, and a
+// step whose answer was lost is reconciled against Leat before anything else
+// is tried.
+package checkout
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/leatpos/gateway/shared/ledger"
+	"github.com/leatpos/gateway/shared/loyalty"
+	"github.com/leatpos/gateway/shared/tenancy"
+)
+
+// Errors of the checkout domain; the API maps each to a stable problem code.
+var (
+	// ErrCheckoutExists: the POS order already has a checkout, started with
+	// another Idempotency-Key. CheckoutExistsError says which.
+	ErrCheckoutExists = errors.New("checkout: the order already has a checkout")
+	// ErrCustomerAttached: the order already earned its points for a customer.
+	ErrCustomerAttached = errors.New("checkout: the order already has its customer")
+	// ErrClaimLinkIssued: the order's points are claimed through its receipt
+	// QR code, so no customer can be attached at the till as well.
+	ErrClaimLinkIssued = errors.New("checkout: a claim link was issued for the order")
+	// ErrNoPortal: the tenant has no contacts portal for claim links.
+	ErrNoPortal = errors.New("checkout: the tenant has no Leat contacts portal configured")
+	// ErrPaymentWindowClosed: the payment arrived after the saga stopped
+	// waiting (deadline or cancel); everything was given back.
+	ErrPaymentWindowClosed = errors.New("checkout: the payment window has closed")
+	// ErrTaskGone is what Executions.Resume answers when the saga no longer
+	// waits for this task token.
+	ErrTaskGone = errors.New("checkout: the saga no longer waits for this payment")
+)
+
+// CheckoutExistsError carries the checkout the order already has.
+type CheckoutExistsError struct{ Checkout ledger.Checkout }
+
+func (e *CheckoutExistsError) Error() string {
+	return fmt.Sprintf("%v: %s", ErrCheckoutExists, e.Checkout.ID)
+}
+func (e *CheckoutExistsError) Unwrap() error { return ErrCheckoutExists }
+
+// StateError: the checkout is in a status that forbids what was asked.
+type StateError struct {
+	ID     ledger.CheckoutID
+	Status ledger.CheckoutStatus
+	Action string
+}
+
+func (e *StateError) Error() string {
+	return fmt.Sprintf("checkout: cannot %s checkout %s while it is %s", e.Action, e.ID, e.Status)
+}
+
+// ItemError names the basket item a refusal is about, as the request wrote
+// it ("rewards[1]"); Err is the loyalty domain's reason.
+type ItemError struct {
+	Item string
+	Err  error
+}
+
+func (e *ItemError) Error() string { return e.Item + ": " + e.Err.Error() }
+func (e *ItemError) Unwrap() error { return e.Err }
+
+// Errors the state machine tells apart by their type names (aws-lambda-go
+// reports a returned error's type as the Step Functions error name), so the
+// saga handlers return them unwrapped.
+type (
+	// LeatUnavailableError: Leat was down or slow, and nothing was applied.
+	LeatUnavailableError struct{ Err error }
+	// OutcomeUnknownError: a write may or may not have happened; the retry
+	// reconciles it against Leat before anything else.
+	OutcomeUnknownError struct{ Step ledger.StepID }
+	// StepInFlightError: another invocation may still be calling Leat for
+	// the step; retry after its lease.
+	StepInFlightError struct{ Step ledger.StepID }
+	// StoreUnavailableError: the ledger could not be read or written.
+	StoreUnavailableError struct{ Err error }
+)
+
+func (e *LeatUnavailableError) Error() string { return "Leat is unavailable: " + e.Err.Error() }
+func (e *LeatUnavailableError) Unwrap() error { return e.Err }
+func (e *OutcomeUnknownError) Error() string {
+	return "the outcome of " + string(e.Step) + " is unknown; the retry reconciles it with Leat"
+}
+func (e *StepInFlightError) Error() string {
+	return string(e.Step) + " may still be in flight; retry after its lease"
+}
+func (e *StoreUnavailableError) Error() string { return "the ledger is unavailable: " + e.Err.Error() }
+func (e *StoreUnavailableError) Unwrap() error { return e.Err }
+
+// Platform is a tenant's Leat account as the checkout uses it: the loyalty
+// reads plus the writes that move points and vouchers.
+type Platform interface {
+	loyalty.Platform
+	// Reward reads one reward with its availability.
+	Reward(ctx context.Context, uuid string) (RewardAvailability, error)
+	// ReceiveReward claims a reward for the contact: its points are spent.
+	ReceiveReward(ctx context.Context, contactUUID, rewardUUID, shopUUID string) (Reception, error)
+	ReverseRewardReception(ctx context.Context, receptionUUID string) (string, error)
+	// GrantPoints gives points back when the reception to reverse cannot be
+	// named (its answer was lost); it answers the credit reception's uuid.
+	GrantPoints(ctx context.Context, contactUUID, shopUUID string, points int64) (string, error)
+	LockVoucher(ctx context.Context, voucherUUID string) (VoucherLock, error)
+	ReleaseVoucher(ctx context.Context, voucherUUID, releaseKey string) error
+	// RedeemVoucher answers the redemption's uuid.
+	RedeemVoucher(ctx context.Context, r VoucherRedemption) (string, error)
+	ReverseVoucherRedemption(ctx context.Context, redemptionUUID string) error
+	// CollectReward hands a collectable reward over; it answers the uuid of
+	// the collection.
+	CollectReward(ctx context.Context, collectableUUID string) (string, error)
+	// CreateOrder records the paid order and earns its points.
+	CreateOrder(ctx context.Context, o Order) (OrderResult, error)
+	// FindOrder answers the uuid of the order with this external
+	// identifier, or ErrOrderNotFound.
+	FindOrder(ctx context.Context, externalID string) (string, error)
+	// LoyaltyTokenURL builds the receipt QR's URL; no call to Leat.
+	LoyaltyTokenURL(t LoyaltyToken) (string, error)
+}
+
+// ErrOrderNotFound: Leat has no order with the external identifier.
+var ErrOrderNotFound = errors.New("checkout: Leat has no such order")
+
+// Platforms gives each tenant's Leat account.
+type Platforms interface {
+	For(ctx context.Context, t tenancy.Tenant) (Platform, error)
+}
+
+// RewardAvailability is a reward and whether it can be claimed at all.
+type RewardAvailability struct {
+	Reward loyalty.Reward
+	Active bool
+	// Stock is how many are left; nil when unlimited.
+	Stock *int64
+}
+
+// Reception is a claimed reward.
+type Reception struct {
+	UUID string
+	// PointsAfter is the contact's balance after the points were spent.
+	PointsAfter int64
+}
+
+// VoucherLock reserves a voucher until it is redeemed, released, or Leat
+// releases it at ReleasesAt.
+type VoucherLock struct {
+	ReleaseKey string
+	ReleasesAt time.Time
+}
+
+// VoucherRedemption uses a voucher for a contact at a shop.
+type VoucherRedemption struct {
+	Code, ShopUUID, ContactUUID string
+	// ReleaseKey redeems a voucher this checkout locked.
+	ReleaseKey string
+}
+
+// Order is the paid order as Leat records it to earn points.
+type Order struct {
+	ExternalID  string
+	Reference   string
+	ContactUUID string
+	ShopUUID    string
+	Currency    string
+	Lines       []ledger.Line
+	// DiscountPerLine is what the applied discounts took off each line.
+	DiscountPerLine map[string]int64
+	Discounts       []AppliedDiscount
+	PaidAt          time.Time
+}
+
+// AppliedDiscount links a discount of the order to the Leat redemption that
+// granted it.
+type AppliedDiscount struct {
+	ExternalID string
+	Name       string
+	Amount     int64
+	LineIDs    []string
+	// OfferUUID and OfferKind name the redemption; empty when unknown.
+	OfferUUID string
+	OfferKind ledger.StepKind
+}
+
+// OrderResult is what the order earned.
+type OrderResult struct {
+	UUID          string
+	PointsEarned  int64
+	PointsBalance int64
+}
+
+// LoyaltyToken is a receipt's claim for points, redeemable once.
+type LoyaltyToken struct {
+	PortalURL string
+	ShopUUID  string
+	UniqueID  string
+	// Amount is the paid total in minor units of Currency.
+	Amount    int64
+	Currency  string
+	Timestamp time.Time
+}
+
+// Executions runs the checkout saga.
+type Executions interface {
+	// Start begins the saga under a name unique to the checkout; starting
+	// again with the same name and input answers the same execution.
+	Start(ctx context.Context, name string, input SagaInput) (executionARN string, err error)
+	// Resume hands the POS's payment report to the waiting saga;
+	// ErrTaskGone when it no longer waits.
+	Resume(ctx context.Context, taskToken string, event PaymentEvent) error
+}

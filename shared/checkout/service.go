@@ -1,0 +1,190 @@
+package checkout
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/leatpos/gateway/shared/ledger"
+	"github.com/leatpos/gateway/shared/logging"
+	"github.com/leatpos/gateway/shared/tenancy"
+)
+
+// Service runs checkouts: the API's commands and the saga's steps.
+type Service struct {
+	directory  tenancy.Directory
+	platforms  Platforms
+	ledger     ledger.Store
+	executions Executions
+	now        func() time.Time
+	// AnswerWithin bounds how long a command waits for the saga before the
+	// POS is answered 202 with the checkout's location.
+	AnswerWithin time.Duration
+	// PollEvery is how often the ledger is read while waiting.
+	PollEvery time.Duration
+	// Lease is how long a step's intent keeps others from reconciling it:
+	// longer than one Leat call with its retries.
+	Lease time.Duration
+}
+
+// NewService builds the service. executions may be nil in functions that
+// never start or resume a saga.
+func NewService(directory tenancy.Directory, platforms Platforms, store ledger.Store, executions Executions, now func() time.Time) *Service {
+	return &Service{
+		directory: directory, platforms: platforms, ledger: store, executions: executions, now: now,
+		AnswerWithin: 5 * time.Second, PollEvery: 50 * time.Millisecond, Lease: 30 * time.Second,
+	}
+}
+
+// account is what one request acts on: the tenant, the location, and the
+// tenant's Leat account.
+type account struct {
+	tenant   tenancy.Tenant
+	location tenancy.Location
+	platform Platform
+}
+
+func (s *Service) account(ctx context.Context, p tenancy.Principal, requested tenancy.LocationID) (account, error) {
+	t, err := s.directory.Tenant(ctx, p.Tenant)
+	if err != nil {
+		return account{}, err
+	}
+	location, err := t.LocationFor(p, requested)
+	if err != nil {
+		return account{}, err
+	}
+	platform, err := s.platforms.For(ctx, t)
+	if err != nil {
+		return account{}, err
+	}
+	return account{tenant: t, location: location, platform: platform}, nil
+}
+
+// tenantAccount is the account a saga step acts on: the checkout's own
+// tenant and location, whoever asks.
+func (s *Service) tenantAccount(ctx context.Context, c ledger.Checkout) (account, error) {
+	t, err := s.directory.Tenant(ctx, c.Tenant)
+	if err != nil {
+		return account{}, err
+	}
+	location, ok := t.Location(c.Location)
+	if !ok {
+		return account{}, tenancy.ErrLocationMissing
+	}
+	platform, err := s.platforms.For(ctx, t)
+	if err != nil {
+		return account{}, err
+	}
+	return account{tenant: t, location: location, platform: platform}, nil
+}
+
+// load reads a checkout with its steps, as a saga step sees it: a store
+// failure is worth a retry.
+func (s *Service) load(ctx context.Context, tenant tenancy.TenantID, id ledger.CheckoutID) (ledger.Checkout, []ledger.Step, error) {
+	c, steps, err := s.ledger.Checkout(ctx, tenant, id)
+	if err != nil && !errors.Is(err, ledger.ErrCheckoutNotFound) {
+		return c, nil, &StoreUnavailableError{Err: err}
+	}
+	return c, steps, err
+}
+
+// View is a checkout with its steps, as the API shows it.
+type View struct {
+	Checkout ledger.Checkout
+	Steps    []ledger.Step
+	// Settled: the saga has reached the point the command waited for.
+	Settled bool
+	// ClaimURL lets an anonymous customer claim a completed order's points
+	// later (a receipt QR); empty when the tenant has no portal.
+	ClaimURL string
+}
+
+// Get reads a checkout of the caller's location.
+func (s *Service) Get(ctx context.Context, p tenancy.Principal, location tenancy.LocationID, id ledger.CheckoutID) (View, error) {
+	c, steps, err := s.owned(ctx, p, location, id)
+	if err != nil {
+		return View{}, err
+	}
+	return View{Checkout: c, Steps: steps, Settled: !stillMoving(c.Status)}, nil
+}
+
+// owned loads a checkout the principal may see: its tenant's, at a location
+// the key serves.
+func (s *Service) owned(ctx context.Context, p tenancy.Principal, location tenancy.LocationID, id ledger.CheckoutID) (ledger.Checkout, []ledger.Step, error) {
+	if location == "" {
+		location = id.Location()
+	}
+	if id.Location() != location {
+		return ledger.Checkout{}, nil, ledger.ErrCheckoutNotFound
+	}
+	if _, err := p.Location(location); err != nil {
+		return ledger.Checkout{}, nil, err
+	}
+	return s.ledger.Checkout(ctx, p.Tenant, id)
+}
+
+// stillMoving reports the statuses the saga leaves by itself.
+func stillMoving(st ledger.CheckoutStatus) bool {
+	return st == ledger.CheckoutReserving || st == ledger.CheckoutConfirming || st == ledger.CheckoutCompensating
+}
+
+// waitUntil polls the ledger until done says the checkout got where the
+// command waits for, or AnswerWithin passes; Settled tells which.
+func (s *Service) waitUntil(ctx context.Context, tenant tenancy.TenantID, id ledger.CheckoutID, done func(ledger.CheckoutStatus) bool) (View, error) {
+	deadline := s.now().Add(s.AnswerWithin)
+	every := s.PollEvery
+	for {
+		c, steps, err := s.ledger.Checkout(ctx, tenant, id)
+		if err != nil {
+			return View{}, err
+		}
+		if done(c.Status) {
+			return View{Checkout: c, Steps: steps, Settled: true}, nil
+		}
+		if !s.now().Add(every).Before(deadline) {
+			return View{Checkout: c, Steps: steps}, nil
+		}
+		select {
+		case <-ctx.Done():
+			return View{}, ctx.Err()
+		case <-time.After(every):
+		}
+		every = min(every*2, 500*time.Millisecond)
+	}
+}
+
+var unsafeExecutionName = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
+
+// ExecutionName names the checkout's saga so it reads well in the Step
+// Functions console and a second start finds the first: tenant, location
+// and POS order id, within the 80 characters AWS allows.
+func ExecutionName(tenant tenancy.TenantID, id ledger.CheckoutID) string {
+	name := string(tenant) + "-" + string(id.Location()) + "-" + strings.TrimPrefix(string(id), string(id.Location())+".")
+	name = unsafeExecutionName.ReplaceAllString(name, "_")
+	if len(name) > 80 {
+		sum := fnv32(string(tenant) + "/" + string(id))
+		name = name[:71] + "-" + sum
+	}
+	return name
+}
+
+func fnv32(s string) string {
+	const hex = "0123456789abcdef"
+	h := uint32(2166136261)
+	for i := range len(s) {
+		h ^= uint32(s[i])
+		h *= 16777619
+	}
+	out := make([]byte, 8)
+	for i := 7; i >= 0; i-- {
+		out[i] = hex[h&0xf]
+		h >>= 4
+	}
+	return string(out)
+}
+
+func logger(ctx context.Context, c ledger.Checkout) context.Context {
+	return logging.With(ctx, logging.Tenant, string(c.Tenant), logging.OrderID, c.POSOrderID, "checkout_id", string(c.ID))
+}
