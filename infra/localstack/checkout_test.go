@@ -302,7 +302,13 @@ func withFaults(t *testing.T, spec string) {
 			t.Fatal(err)
 		}
 	}
-	t.Cleanup(stack.Sandbox.ClearFaults)
+	t.Cleanup(func() {
+		// A fault that never fired means the scenario did not test what it says.
+		if left := stack.Sandbox.Faults(); len(left) > 0 {
+			t.Errorf("faults never fired: %v", left)
+		}
+		stack.Sandbox.ClearFaults()
+	})
 }
 
 type scenario struct {
