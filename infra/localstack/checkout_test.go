@@ -33,7 +33,7 @@ const (
 	promotionSpring  = "Spring Campaign"         // switched off
 )
 
-func leatClient(t *testing.T) *leat.Client {
+func leatClient(t testing.TB) *leat.Client {
 	t.Helper()
 	c, err := leat.New(leat.Config{BaseURL: stack.LeatAPIURL, Credentials: leat.PersonalAccessToken(stack.LeatAPIToken)})
 	if err != nil {
@@ -42,7 +42,7 @@ func leatClient(t *testing.T) *leat.Client {
 	return c
 }
 
-func rewardUUID(t *testing.T, title string) string {
+func rewardUUID(t testing.TB, title string) string {
 	t.Helper()
 	i := slices.IndexFunc(seed().Rewards, func(r leatsandbox.SeedReward) bool { return r.Title == title })
 	if i < 0 {
@@ -51,7 +51,7 @@ func rewardUUID(t *testing.T, title string) string {
 	return seed().Rewards[i].UUID
 }
 
-func promotionUUID(t *testing.T, name string) string {
+func promotionUUID(t testing.TB, name string) string {
 	t.Helper()
 	i := slices.IndexFunc(seed().Promotions, func(p leatsandbox.SeedPromotion) bool { return p.Name == name })
 	if i < 0 {
@@ -64,7 +64,7 @@ var customerSeq int
 
 // newCustomer makes a customer of its own for a scenario, with points, so
 // scenarios never share a balance.
-func newCustomer(t *testing.T, points int64) string {
+func newCustomer(t testing.TB, points int64) string {
 	t.Helper()
 	ctx := context.Background()
 	c := leatClient(t)
@@ -82,7 +82,7 @@ func newCustomer(t *testing.T, points int64) string {
 }
 
 // newVoucher makes a voucher of a seeded promotion, for contact (or nobody).
-func newVoucher(t *testing.T, promotion, contact string) string {
+func newVoucher(t testing.TB, promotion, contact string) string {
 	t.Helper()
 	customerSeq++
 	code := fmt.Sprintf("T-%d-%d", time.Now().UnixNano()%1_000_000_000, customerSeq)
@@ -93,7 +93,7 @@ func newVoucher(t *testing.T, promotion, contact string) string {
 	return code
 }
 
-func balance(t *testing.T, contact string) int64 {
+func balance(t testing.TB, contact string) int64 {
 	t.Helper()
 	b, err := leatClient(t).GetCreditBalance(context.Background(), contact)
 	if err != nil {
@@ -102,7 +102,7 @@ func balance(t *testing.T, contact string) int64 {
 	return b
 }
 
-func voucherStatus(t *testing.T, code string) leat.VoucherStatus {
+func voucherStatus(t testing.TB, code string) leat.VoucherStatus {
 	t.Helper()
 	v, err := leatClient(t).FindVoucher(context.Background(), code)
 	if err != nil {
@@ -112,7 +112,7 @@ func voucherStatus(t *testing.T, code string) leat.VoucherStatus {
 }
 
 // collectables lists a customer's uncollected rewards by reward title.
-func collectables(t *testing.T, contact string) []string {
+func collectables(t testing.TB, contact string) []string {
 	t.Helper()
 	list, err := leatClient(t).ListCollectableRewards(context.Background(), contact)
 	if err != nil {
@@ -177,7 +177,7 @@ func (b *basket) collect(uuid string) *basket {
 	return b
 }
 
-func (b *basket) body(t *testing.T) string {
+func (b *basket) body(t testing.TB) string {
 	t.Helper()
 	raw, err := json.Marshal(b)
 	if err != nil {
@@ -206,7 +206,7 @@ type checkoutView struct {
 	ClaimURL string `json:"claim_url"`
 }
 
-func viewOf(t *testing.T, a answer) checkoutView {
+func viewOf(t testing.TB, a answer) checkoutView {
 	t.Helper()
 	var v checkoutView
 	if err := json.Unmarshal(a.Body, &v); err != nil {
@@ -224,7 +224,7 @@ func (v checkoutView) stepStates() map[string]string {
 }
 
 // startCheckout posts the basket and expects it reserved.
-func startCheckout(t *testing.T, b *basket) checkoutView {
+func startCheckout(t testing.TB, b *basket) checkoutView {
 	t.Helper()
 	a := call(t, request{Method: http.MethodPost, Path: "/v1/checkouts", Body: b.body(t)})
 	if a.Status != http.StatusCreated {
@@ -238,7 +238,7 @@ func startCheckout(t *testing.T, b *basket) checkoutView {
 }
 
 // report posts the payment's outcome and waits for the checkout to end.
-func report(t *testing.T, id, outcome string) checkoutView {
+func report(t testing.TB, id, outcome string) checkoutView {
 	t.Helper()
 	a := call(t, request{Method: http.MethodPost, Path: "/v1/checkouts/" + id + "/payment", Body: `{"outcome":"` + outcome + `"}`})
 	if a.Status != http.StatusOK && a.Status != http.StatusAccepted {
@@ -248,7 +248,7 @@ func report(t *testing.T, id, outcome string) checkoutView {
 }
 
 // settle reads the checkout until the saga has ended.
-func settle(t *testing.T, id string) checkoutView {
+func settle(t testing.TB, id string) checkoutView {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for {
@@ -277,7 +277,7 @@ func variants() []map[string]string {
 	return runs
 }
 
-func withVariant(t *testing.T, v map[string]string) {
+func withVariant(t testing.TB, v map[string]string) {
 	t.Helper()
 	for name, value := range v {
 		if err := stack.Sandbox.SetVariant(name, value); err != nil {
@@ -291,7 +291,7 @@ func withVariant(t *testing.T, v map[string]string) {
 	})
 }
 
-func withFaults(t *testing.T, spec string) {
+func withFaults(t testing.TB, spec string) {
 	t.Helper()
 	faults, err := leatsandbox.ParseFaults(spec)
 	if err != nil {
@@ -577,7 +577,7 @@ func checkoutScenarios() []scenario {
 
 // assertCompleted checks a paid checkout: completed, and the customer's
 // balance is what the reservations left plus what the order earned.
-func assertCompleted(t *testing.T, v checkoutView, contact string, afterRedeeming int64) {
+func assertCompleted(t testing.TB, v checkoutView, contact string, afterRedeeming int64) {
 	t.Helper()
 	if v.Status != "completed" || v.Result == nil {
 		t.Fatalf("checkout %s: status %s, result %+v, steps %v", v.CheckoutID, v.Status, v.Result, v.stepStates())
@@ -597,7 +597,7 @@ func assertCompleted(t *testing.T, v checkoutView, contact string, afterRedeemin
 
 // assertCancelled checks a checkout that gave everything back: no step left
 // half-way, and the balance (unless want < 0) as before.
-func assertCancelled(t *testing.T, v checkoutView, contact string, want int64) {
+func assertCancelled(t testing.TB, v checkoutView, contact string, want int64) {
 	t.Helper()
 	if v.Status != "cancelled" {
 		t.Fatalf("checkout %s: status %s, steps %v", v.CheckoutID, v.Status, v.stepStates())
@@ -614,7 +614,7 @@ func assertCancelled(t *testing.T, v checkoutView, contact string, want int64) {
 
 // preRedeem claims a croissant to collect for contact, as an earlier visit
 // would have, and returns the collectable reward.
-func preRedeem(t *testing.T, contact string) string {
+func preRedeem(t testing.TB, contact string) string {
 	t.Helper()
 	rec, err := leatClient(t).CreateRewardReception(context.Background(), leat.CreateRewardReceptionRequest{
 		ContactUUID: contact, RewardUUID: rewardUUID(t, rewardCroissant), ShopUUID: stack.Tenant.Locations[0].ShopUUID,
@@ -625,7 +625,7 @@ func preRedeem(t *testing.T, contact string) string {
 	return rec.UUID
 }
 
-func settleStatus(t *testing.T, id, want string) {
+func settleStatus(t testing.TB, id, want string) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
@@ -640,7 +640,7 @@ func settleStatus(t *testing.T, id, want string) {
 	}
 }
 
-func contactEmail(t *testing.T, contact string) string {
+func contactEmail(t testing.TB, contact string) string {
 	t.Helper()
 	c, err := leatClient(t).GetContact(context.Background(), contact)
 	if err != nil {
@@ -650,7 +650,7 @@ func contactEmail(t *testing.T, contact string) string {
 }
 
 // claim opens a claim link on the sandbox's claim page and claims it with email.
-func claim(t *testing.T, link, email string) int {
+func claim(t testing.TB, link, email string) int {
 	t.Helper()
 	resp, err := http.PostForm(link, map[string][]string{"email": {email}})
 	if err != nil {

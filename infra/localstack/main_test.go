@@ -90,7 +90,7 @@ type answer struct {
 	Mismatches []string
 }
 
-func (a answer) json(t *testing.T) map[string]any {
+func (a answer) json(t testing.TB) map[string]any {
 	t.Helper()
 	var v map[string]any
 	if err := json.Unmarshal(a.Body, &v); err != nil {
@@ -100,7 +100,7 @@ func (a answer) json(t *testing.T) map[string]any {
 }
 
 // problemCode reads a problem+json answer's code.
-func (a answer) problemCode(t *testing.T) string {
+func (a answer) problemCode(t testing.TB) string {
 	t.Helper()
 	if ct := a.Header.Get("Content-Type"); ct != "application/problem+json" {
 		t.Fatalf("content type %q, want application/problem+json; body %s", ct, a.Body)
@@ -130,7 +130,7 @@ func newIdempotencyKey() string {
 }
 
 // call sends the request and checks the answer against the OpenAPI document.
-func call(t *testing.T, r request) answer {
+func call(t testing.TB, r request) answer {
 	t.Helper()
 	a, err := exchange(r)
 	if err != nil {
@@ -201,7 +201,7 @@ func cmpOr(a, b string) string {
 func seed() leatsandbox.Seed { return stack.Sandbox.Seed() }
 
 // card finds a seeded loyalty card.
-func card(t *testing.T, match func(leatsandbox.SeedLoyaltyCard) bool) leatsandbox.SeedLoyaltyCard {
+func card(t testing.TB, match func(leatsandbox.SeedLoyaltyCard) bool) leatsandbox.SeedLoyaltyCard {
 	t.Helper()
 	i := slices.IndexFunc(seed().LoyaltyCards, match)
 	if i < 0 {
@@ -210,7 +210,7 @@ func card(t *testing.T, match func(leatsandbox.SeedLoyaltyCard) bool) leatsandbo
 	return seed().LoyaltyCards[i]
 }
 
-func contactByEmail(t *testing.T, email string) leatsandbox.SeedContact {
+func contactByEmail(t testing.TB, email string) leatsandbox.SeedContact {
 	t.Helper()
 	i := slices.IndexFunc(seed().Contacts, func(c leatsandbox.SeedContact) bool { return c.Email == email })
 	if i < 0 {
@@ -220,7 +220,7 @@ func contactByEmail(t *testing.T, email string) leatsandbox.SeedContact {
 }
 
 // richest is the seeded contact with the most points.
-func richest(t *testing.T) leatsandbox.SeedContact {
+func richest(t testing.TB) leatsandbox.SeedContact {
 	t.Helper()
 	return slices.MaxFunc(seed().Contacts, func(a, b leatsandbox.SeedContact) int { return int(a.Points - b.Points) })
 }

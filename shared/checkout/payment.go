@@ -50,7 +50,16 @@ func (s *Service) ReportPayment(ctx context.Context, p tenancy.Principal, cmd Pa
 			return &StateError{ID: c.ID, Status: c.Status, Action: action}
 		}
 		c.Payment = &ledger.Payment{Outcome: cmd.Outcome, Lines: cmd.Lines, DiscountTotal: cmd.DiscountTotal, At: s.now().UTC()}
-		return nil
+		if c.Status == ledger.CheckoutReserving {
+			return nil
+		}
+		phase := ledger.CheckoutCompensating
+		if cmd.Outcome == ledger.PaymentPaid {
+			phase = ledger.CheckoutConfirming
+		}
+		moved, err := c.MoveTo(phase, s.now())
+		*c = moved
+		return err
 	})
 	if err != nil {
 		return View{}, err

@@ -140,9 +140,6 @@ func (s *Service) ConfirmItem(ctx context.Context, req StepRequest) (StepResult,
 	if err != nil {
 		return StepResult{}, err
 	}
-	if err := s.enterPhase(ctx, st.c, ledger.CheckoutConfirming); err != nil {
-		return StepResult{}, err
-	}
 	step, found := findStep(st.steps, req.Step)
 	if !found {
 		details, err := s.confirmDetails(st, req.Step)
@@ -154,20 +151,21 @@ func (s *Service) ConfirmItem(ctx context.Context, req StepRequest) (StepResult,
 	return s.carryOn(ctx, st, step)
 }
 
-// enterPhase moves a checkout still awaiting payment into the phase the
-// saga took; the saga, not the payment callback, decides which.
-func (s *Service) enterPhase(ctx context.Context, c ledger.Checkout, phase ledger.CheckoutStatus) error {
-	if c.Status != ledger.CheckoutAwaitingPayment && c.Status != ledger.CheckoutReserving {
+// beginCompensating moves a checkout the saga gives back, if nobody did:
+// the payment's deadline passed, or a payment reported as the deadline
+// struck lost to it.
+func (s *Service) beginCompensating(ctx context.Context, c ledger.Checkout) error {
+	if c.Status == ledger.CheckoutCompensating || c.Status.Final() {
 		return nil
 	}
 	err := s.update(ctx, c.Tenant, c.ID, func(c *ledger.Checkout) error {
-		if c.Status != ledger.CheckoutAwaitingPayment && c.Status != ledger.CheckoutReserving {
+		if c.Status == ledger.CheckoutCompensating || c.Status.Final() {
 			return nil
 		}
-		if phase == ledger.CheckoutCompensating && c.Payment == nil {
+		if c.Payment == nil {
 			c.Payment = &ledger.Payment{Outcome: ledger.PaymentTimedOut, At: s.now().UTC()}
 		}
-		moved, err := c.MoveTo(phase, s.now())
+		moved, err := c.MoveTo(ledger.CheckoutCompensating, s.now())
 		*c = moved
 		return err
 	})
@@ -401,7 +399,7 @@ func (s *Service) CompensateItem(ctx context.Context, req StepRequest) (StepResu
 	if err != nil {
 		return StepResult{}, err
 	}
-	if err := s.enterPhase(ctx, st.c, ledger.CheckoutCompensating); err != nil {
+	if err := s.beginCompensating(ctx, st.c); err != nil {
 		return StepResult{}, err
 	}
 	step, found := findStep(st.steps, req.Step)

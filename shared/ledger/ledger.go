@@ -113,7 +113,9 @@ const (
 var checkoutTransitions = map[CheckoutStatus][]CheckoutStatus{
 	CheckoutReserving:       {CheckoutAwaitingPayment, CheckoutCompensating},
 	CheckoutAwaitingPayment: {CheckoutConfirming, CheckoutCompensating},
-	CheckoutConfirming:      {CheckoutCompleted, CheckoutNeedsAttention},
+	// Confirming may still turn to compensating: a payment reported just as
+	// the deadline struck loses to it.
+	CheckoutConfirming: {CheckoutCompleted, CheckoutNeedsAttention, CheckoutCompensating},
 	CheckoutCompensating:    {CheckoutCancelled, CheckoutNeedsAttention},
 	CheckoutNeedsAttention:  {CheckoutCompleted, CheckoutCancelled},
 }

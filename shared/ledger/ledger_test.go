@@ -46,6 +46,7 @@ func TestCheckoutTransitions(t *testing.T) {
 		{ledger.CheckoutAwaitingPayment, ledger.CheckoutConfirming, true},
 		{ledger.CheckoutAwaitingPayment, ledger.CheckoutCompensating, true},
 		{ledger.CheckoutConfirming, ledger.CheckoutCompleted, true},
+		{ledger.CheckoutConfirming, ledger.CheckoutCompensating, true},
 		{ledger.CheckoutCompensating, ledger.CheckoutCancelled, true},
 		{ledger.CheckoutCompensating, ledger.CheckoutNeedsAttention, true},
 		{ledger.CheckoutNeedsAttention, ledger.CheckoutCancelled, true},

@@ -1,0 +1,148 @@
+package localstack_test
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/leatpos/gateway/infra/leatsandbox"
+)
+
+// criticalPath counts the Leat round trips a caller waited for one after
+// another: the longest chain of requests each of which started after the
+// previous one ended. Requests sent together count once.
+func criticalPath(requests []leatsandbox.RequestRecord) int {
+	slices.SortFunc(requests, func(a, b leatsandbox.RequestRecord) int { return a.Started.Compare(b.Started) })
+	depth := make([]int, len(requests))
+	longest := 0
+	for i, r := range requests {
+		depth[i] = 1
+		for j := range i {
+			if !requests[j].Ended.After(r.Started) {
+				depth[i] = max(depth[i], depth[j]+1)
+			}
+		}
+		longest = max(longest, depth[i])
+	}
+	return longest
+}
+
+func TestCriticalPath(t *testing.T) {
+	at := func(start, end int) leatsandbox.RequestRecord {
+		base := time.Unix(0, 0)
+		return leatsandbox.RequestRecord{Started: base.Add(time.Duration(start)), Ended: base.Add(time.Duration(end))}
+	}
+	tests := []struct {
+		name     string
+		requests []leatsandbox.RequestRecord
+		want     int
+	}{
+		{"none", nil, 0},
+		{"together", []leatsandbox.RequestRecord{at(0, 10), at(1, 9), at(2, 12)}, 1},
+		{"one after another", []leatsandbox.RequestRecord{at(20, 30), at(0, 10), at(10, 20)}, 3},
+		{"reads, then two writes together", []leatsandbox.RequestRecord{at(0, 10), at(0, 8), at(11, 20), at(12, 19)}, 2},
+	}
+	for _, tt := range tests {
+		if got := criticalPath(tt.requests); got != tt.want {
+			t.Errorf("%s: %d round trips, want %d", tt.name, got, tt.want)
+		}
+	}
+}
+
+// writesOf keeps the requests that change something in Leat.
+func writesOf(requests []leatsandbox.RequestRecord) []leatsandbox.RequestRecord {
+	return slices.DeleteFunc(requests, func(r leatsandbox.RequestRecord) bool {
+		return r.Method == http.MethodGet || strings.HasSuffix(r.Route, "/validate")
+	})
+}
+
+// BenchmarkMixedBasketRoundTrips counts, at the sandbox, the Leat round trips
+// a cashier waits for with a reward, a collectable reward and a locked
+// voucher: the basket check before anything moves, the reserve writes, and
+// the confirmation after payment. Every request takes 30 ms more, so that
+// requests sent together overlap in the sandbox's log however fast it is.
+func BenchmarkMixedBasketRoundTrips(b *testing.B) {
+	t := testing.TB(b)
+	var checks, reserve, confirm float64
+	n := 0
+	withFaults := func() {
+		faults, err := leatsandbox.ParseFaults("latency=30ms")
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, f := range faults {
+			if err := stack.Sandbox.InjectFault(f); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.Cleanup(stack.Sandbox.ClearFaults)
+	for b.Loop() {
+		contact := newCustomer(t, 1000)
+		collectable := preRedeem(t, contact)
+		code := newVoucher(t, promotionWelcome, contact)
+		basket := newBasket(contact).reward(rewardUUID(t, rewardFreeCoffee), "redeem_reverse").collect(collectable).voucher(code, "lock_redeem")
+
+		withFaults()
+		stack.Sandbox.ClearRequests()
+		started := startCheckout(t, basket)
+		before := stack.Sandbox.Requests()
+		stack.Sandbox.ClearRequests()
+		report(t, started.CheckoutID, "paid")
+		after := stack.Sandbox.Requests()
+		stack.Sandbox.ClearFaults()
+
+		writes := writesOf(slices.Clone(before))
+		firstWrite := slices.MinFunc(writes, func(a, b leatsandbox.RequestRecord) int { return a.Started.Compare(b.Started) }).Started
+		checks += float64(criticalPath(slices.DeleteFunc(slices.Clone(before), func(r leatsandbox.RequestRecord) bool { return !r.Ended.Before(firstWrite) })))
+		reserve += float64(criticalPath(writes))
+		confirm += float64(criticalPath(writesOf(slices.Clone(after))))
+		n++
+	}
+	b.ReportMetric(checks/float64(n), "check-roundtrips")
+	b.ReportMetric(reserve/float64(n), "reserve-roundtrips")
+	b.ReportMetric(confirm/float64(n), "confirm-roundtrips")
+}
+
+// BenchmarkSagaOverhead measures the gateway's own time around Leat: every
+// Leat request takes latency more at the sandbox, and what the POS waits
+// beyond the round trips on the critical path is the saga's own overhead
+// (the API, the Step Functions engine, the ledger).
+func BenchmarkSagaOverhead(b *testing.B) {
+	const latency = 50 * time.Millisecond
+	t := testing.TB(b)
+	faults, err := leatsandbox.ParseFaults("latency=50ms")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var startOverhead, payOverhead time.Duration
+	n := 0
+	for b.Loop() {
+		contact := newCustomer(t, 1000)
+		code := newVoucher(t, promotionWelcome, contact)
+		basket := newBasket(contact).reward(rewardUUID(t, rewardFreeCoffee), "redeem_reverse").voucher(code, "lock_redeem")
+		for _, f := range faults {
+			if err := stack.Sandbox.InjectFault(f); err != nil {
+				b.Fatal(err)
+			}
+		}
+		stack.Sandbox.ClearRequests()
+		began := time.Now()
+		started := startCheckout(t, basket)
+		startTook := time.Since(began)
+		startTrips := criticalPath(stack.Sandbox.Requests())
+		stack.Sandbox.ClearRequests()
+		began = time.Now()
+		report(t, started.CheckoutID, "paid")
+		payTook := time.Since(began)
+		payTrips := criticalPath(stack.Sandbox.Requests())
+		stack.Sandbox.ClearFaults()
+		startOverhead += startTook - time.Duration(startTrips)*latency
+		payOverhead += payTook - time.Duration(payTrips)*latency
+		n++
+	}
+	b.ReportMetric(float64(startOverhead.Milliseconds())/float64(n), "start-overhead-ms")
+	b.ReportMetric(float64(payOverhead.Milliseconds())/float64(n), "pay-overhead-ms")
+}
