@@ -22,15 +22,15 @@ import (
 
 // Seeded rewards and promotions the scenarios use.
 const (
-	rewardFreeCoffee = "Free Coffee"             // 100 points, free COFFEE-REG or COFFEE-OAT
-	rewardTenPercent = "10% Off Your Order"      // 250 points
-	rewardCroissant  = "Croissant To Collect"    // 75 points, pre-redeemable, free CROISSANT
-	rewardMug        = "Branded Mug"             // out of stock
-	rewardTote       = "Summer Tote Bag"         // inactive
-	rewardMachine    = "Espresso Machine"        // 100000 points
-	promotionWelcome = "Welcome 10% Off"         // percentage 10
-	promotionPastry  = "2.50 Euro Off Pastry"    // absolute 2.50 on CROISSANT, MUFFIN
-	promotionSpring  = "Spring Campaign"         // switched off
+	rewardFreeCoffee = "Free Coffee"          // 100 points, free COFFEE-REG or COFFEE-OAT
+	rewardTenPercent = "10% Off Your Order"   // 250 points
+	rewardCroissant  = "Croissant To Collect" // 75 points, pre-redeemable, free CROISSANT
+	rewardMug        = "Branded Mug"          // out of stock
+	rewardTote       = "Summer Tote Bag"      // inactive
+	rewardMachine    = "Espresso Machine"     // 100000 points
+	promotionWelcome = "Welcome 10% Off"      // percentage 10
+	promotionPastry  = "2.50 Euro Off Pastry" // absolute 2.50 on CROISSANT, MUFFIN
+	promotionSpring  = "Spring Campaign"      // switched off
 )
 
 func leatClient(t testing.TB) *leat.Client {

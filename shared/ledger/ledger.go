@@ -115,9 +115,9 @@ var checkoutTransitions = map[CheckoutStatus][]CheckoutStatus{
 	CheckoutAwaitingPayment: {CheckoutConfirming, CheckoutCompensating},
 	// Confirming may still turn to compensating: a payment reported just as
 	// the deadline struck loses to it.
-	CheckoutConfirming: {CheckoutCompleted, CheckoutNeedsAttention, CheckoutCompensating},
-	CheckoutCompensating:    {CheckoutCancelled, CheckoutNeedsAttention},
-	CheckoutNeedsAttention:  {CheckoutCompleted, CheckoutCancelled},
+	CheckoutConfirming:     {CheckoutCompleted, CheckoutNeedsAttention, CheckoutCompensating},
+	CheckoutCompensating:   {CheckoutCancelled, CheckoutNeedsAttention},
+	CheckoutNeedsAttention: {CheckoutCompleted, CheckoutCancelled},
 }
 
 // Final reports whether the saga has ended for this checkout.
