@@ -169,8 +169,10 @@ func message(f validator.FieldError) string {
 		return "is required"
 	case "required_without":
 		return "is required unless " + jsonName(f.Param()) + " is given"
+	case "required_without_all":
+		return "is required unless one of " + jsonNames(f.Param()) + " is given"
 	case "excluded_with":
-		return "cannot be combined with " + jsonName(f.Param())
+		return "cannot be combined with " + jsonNames(f.Param())
 	case "email":
 		return "must be an email address"
 	case "oneof":
@@ -199,6 +201,16 @@ func lengthUnit(f validator.FieldError) string {
 		return " items"
 	}
 	return ""
+}
+
+// jsonNames turns a validator parameter naming several Go fields into their
+// JSON names ("Email ContactUUID" → "email, contact_uuid").
+func jsonNames(goNames string) string {
+	names := strings.Fields(goNames)
+	for i, n := range names {
+		names[i] = jsonName(n)
+	}
+	return strings.Join(names, ", ")
 }
 
 // jsonName turns a Go field name in a validator parameter into the JSON name

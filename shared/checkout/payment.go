@@ -38,7 +38,7 @@ func (s *Service) ReportPayment(ctx context.Context, p tenancy.Principal, cmd Pa
 				return ErrPaymentWindowClosed
 			}
 			if c.Payment.Outcome == cmd.Outcome || (cmd.Outcome != ledger.PaymentPaid && c.Payment.Outcome != ledger.PaymentPaid) {
-				return nil
+				return errUnchanged
 			}
 			return &StateError{ID: c.ID, Status: c.Status, Action: action}
 		}

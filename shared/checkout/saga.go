@@ -160,7 +160,7 @@ func (s *Service) beginCompensating(ctx context.Context, c ledger.Checkout) erro
 	}
 	err := s.update(ctx, c.Tenant, c.ID, func(c *ledger.Checkout) error {
 		if c.Status == ledger.CheckoutCompensating || c.Status.Final() {
-			return nil
+			return errUnchanged
 		}
 		if c.Payment == nil {
 			c.Payment = &ledger.Payment{Outcome: ledger.PaymentTimedOut, At: s.now().UTC()}
@@ -441,7 +441,7 @@ func (s *Service) Close(ctx context.Context, req CloseRequest) (Closed, error) {
 	err = s.update(ctx, req.Tenant, req.CheckoutID, func(c *ledger.Checkout) error {
 		if c.Status.Final() {
 			final = c.Status
-			return nil
+			return errUnchanged
 		}
 		for _, via := range []ledger.CheckoutStatus{phaseOf(req.Outcome), final} {
 			if c.Status == via {

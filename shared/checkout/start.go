@@ -138,15 +138,20 @@ func (e *RefusalError) Error() string {
 	return e.Refusal.Code + ": " + e.Refusal.Detail
 }
 
+// errUnchanged tells update that change found nothing to do.
+var errUnchanged = errors.New("checkout: unchanged")
+
 // update reloads the checkout, applies change and saves it, again on a
-// concurrent update.
+// concurrent update. A change that answers errUnchanged saves nothing.
 func (s *Service) update(ctx context.Context, tenant tenancy.TenantID, id ledger.CheckoutID, change func(*ledger.Checkout) error) error {
 	for attempt := 0; ; attempt++ {
 		c, _, err := s.ledger.Checkout(ctx, tenant, id)
 		if err != nil {
 			return err
 		}
-		if err := change(&c); err != nil {
+		if err := change(&c); errors.Is(err, errUnchanged) {
+			return nil
+		} else if err != nil {
 			return err
 		}
 		c.UpdatedAt = s.now().UTC()
