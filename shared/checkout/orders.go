@@ -172,13 +172,9 @@ type CustomerCommand struct {
 // AttachCustomer gives a completed anonymous order its customer: the order
 // is created in Leat then, and earns the points once.
 func (s *Service) AttachCustomer(ctx context.Context, p tenancy.Principal, cmd CustomerCommand) (View, error) {
-	acc, err := s.account(ctx, p, cmd.Location)
+	acc, id, err := s.order(ctx, p, cmd.Location, cmd.OrderID)
 	if err != nil {
 		return View{}, err
-	}
-	id, err := ledger.NewCheckoutID(acc.location.ID, cmd.OrderID)
-	if err != nil {
-		return View{}, &InvalidError{Field: "order_id", Code: "format", Message: err.Error()}
 	}
 	c, steps, err := s.ledger.Checkout(ctx, p.Tenant, id)
 	if err != nil {
@@ -215,24 +211,12 @@ func (s *Service) AttachCustomer(ctx context.Context, p tenancy.Principal, cmd C
 
 // customerOf resolves the command's customer, as identifying at the till does.
 func (s *Service) customerOf(ctx context.Context, acc account, cmd CustomerCommand) (string, error) {
-	switch {
-	case cmd.ContactUUID != "":
+	if cmd.ContactUUID != "" {
 		c, err := acc.platform.Customer(ctx, cmd.ContactUUID)
 		return c.UUID, err
-	case cmd.Email != "":
-		c, err := acc.platform.FindOrCreateCustomer(ctx, strings.TrimSpace(cmd.Email))
-		return c.UUID, err
 	}
-	id, err := acc.platform.FindIdentifier(ctx, strings.TrimSpace(cmd.Identifier))
-	switch {
-	case err != nil:
-		return "", err
-	case !id.Active:
-		return "", loyalty.ErrIdentifierInactive
-	case id.ContactUUID == "":
-		return "", loyalty.ErrIdentifierNotLinked
-	}
-	return id.ContactUUID, nil
+	id, err := loyalty.Identify(ctx, acc.platform, cmd.Identifier, cmd.Email)
+	return id.Customer.UUID, err
 }
 
 // ClaimLink is a receipt QR's URL: whoever opens it claims the order's points once.
@@ -245,13 +229,9 @@ type ClaimLink struct {
 // IssueClaimLink builds the loyalty token URL of a completed anonymous
 // order. It calls nothing: the URL is signed with the account secret.
 func (s *Service) IssueClaimLink(ctx context.Context, p tenancy.Principal, location tenancy.LocationID, orderID string) (ClaimLink, error) {
-	acc, err := s.account(ctx, p, location)
+	acc, id, err := s.order(ctx, p, location, orderID)
 	if err != nil {
 		return ClaimLink{}, err
-	}
-	id, err := ledger.NewCheckoutID(acc.location.ID, orderID)
-	if err != nil {
-		return ClaimLink{}, &InvalidError{Field: "order_id", Code: "format", Message: err.Error()}
 	}
 	c, _, err := s.ledger.Checkout(ctx, p.Tenant, id)
 	if err != nil {

@@ -47,11 +47,7 @@ type account struct {
 }
 
 func (s *Service) account(ctx context.Context, p tenancy.Principal, requested tenancy.LocationID) (account, error) {
-	t, err := s.directory.Tenant(ctx, p.Tenant)
-	if err != nil {
-		return account{}, err
-	}
-	location, err := t.LocationFor(p, requested)
+	t, location, err := tenancy.Locate(ctx, s.directory, p, requested)
 	if err != nil {
 		return account{}, err
 	}
@@ -60,6 +56,20 @@ func (s *Service) account(ctx context.Context, p tenancy.Principal, requested te
 		return account{}, err
 	}
 	return account{tenant: t, location: location, platform: platform}, nil
+}
+
+// order resolves the account and the checkout id of a POS order at the
+// caller's location.
+func (s *Service) order(ctx context.Context, p tenancy.Principal, location tenancy.LocationID, orderID string) (account, ledger.CheckoutID, error) {
+	acc, err := s.account(ctx, p, location)
+	if err != nil {
+		return account{}, "", err
+	}
+	id, err := ledger.NewCheckoutID(acc.location.ID, orderID)
+	if err != nil {
+		return account{}, "", &InvalidError{Field: "order_id", Code: "format", Message: err.Error()}
+	}
+	return acc, id, nil
 }
 
 // tenantAccount is the account a saga step acts on: the checkout's own

@@ -66,13 +66,9 @@ type VoucherRequest struct {
 // waits (at most AnswerWithin) for the reserve phase to end. A refusal of
 // the reserve phase is answered as the ItemError of the item refused.
 func (s *Service) Start(ctx context.Context, p tenancy.Principal, cmd StartCommand) (View, error) {
-	acc, err := s.account(ctx, p, cmd.Location)
+	acc, id, err := s.order(ctx, p, cmd.Location, cmd.OrderID)
 	if err != nil {
 		return View{}, err
-	}
-	id, err := ledger.NewCheckoutID(acc.location.ID, cmd.OrderID)
-	if err != nil {
-		return View{}, &InvalidError{Field: "order_id", Code: "format", Message: err.Error()}
 	}
 	if existing, _, err := s.ledger.Checkout(ctx, p.Tenant, id); err == nil {
 		return s.resume(ctx, existing, cmd.RequestKey)

@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
+	"github.com/leatpos/gateway/shared/fanout"
 	"github.com/leatpos/gateway/shared/money"
 	"github.com/leatpos/gateway/shared/tenancy"
 )
@@ -39,11 +39,7 @@ type account struct {
 }
 
 func (s *Service) account(ctx context.Context, p tenancy.Principal, requested tenancy.LocationID) (account, error) {
-	t, err := s.directory.Tenant(ctx, p.Tenant)
-	if err != nil {
-		return account{}, err
-	}
-	location, err := t.LocationFor(p, requested)
+	t, location, err := tenancy.Locate(ctx, s.directory, p, requested)
 	if err != nil {
 		return account{}, err
 	}
@@ -74,11 +70,17 @@ func (s *Service) Identify(ctx context.Context, p tenancy.Principal, cmd Identif
 	if err != nil {
 		return Identification{}, err
 	}
-	if cmd.Email != "" {
-		c, err := acc.platform.FindOrCreateCustomer(ctx, strings.TrimSpace(cmd.Email))
+	return Identify(ctx, acc.platform, cmd.Identifier, cmd.Email)
+}
+
+// Identify finds the customer behind a scanned card or QR value, or by email
+// (found or created): the rule every flow that identifies a customer follows.
+func Identify(ctx context.Context, platform Platform, identifier, email string) (Identification, error) {
+	if email != "" {
+		c, err := platform.FindOrCreateCustomer(ctx, strings.TrimSpace(email))
 		return Identification{Customer: c}, err
 	}
-	id, err := acc.platform.FindIdentifier(ctx, strings.TrimSpace(cmd.Identifier))
+	id, err := platform.FindIdentifier(ctx, strings.TrimSpace(identifier))
 	switch {
 	case err != nil:
 		return Identification{}, err
@@ -87,7 +89,7 @@ func (s *Service) Identify(ctx context.Context, p tenancy.Principal, cmd Identif
 	case id.ContactUUID == "":
 		return Identification{}, ErrIdentifierNotLinked
 	}
-	c, err := acc.platform.Customer(ctx, id.ContactUUID)
+	c, err := platform.Customer(ctx, id.ContactUUID)
 	if err != nil {
 		return Identification{}, err
 	}
@@ -144,7 +146,7 @@ func (s *Service) Overview(ctx context.Context, p tenancy.Principal, location te
 		vouchers     []Voucher
 		collectables []CollectableReward
 	)
-	err = concurrently(ctx,
+	err = fanout.All(ctx,
 		func(ctx context.Context) (err error) { customer, err = acc.platform.Customer(ctx, contactUUID); return },
 		func(ctx context.Context) (err error) {
 			rewards, err = acc.platform.Rewards(ctx, contactUUID, acc.location.ShopUUID)
@@ -330,25 +332,4 @@ func (s *Service) OpenPortalSession(ctx context.Context, p tenancy.Principal, cm
 		Kind: cmd.Kind, ShopUUID: acc.location.ShopUUID, ContactUUID: cmd.ContactUUID, Amount: amount,
 		EnableEmailIdentification: cmd.EnableEmailIdentification, EnableRegistration: cmd.EnableRegistration,
 	})
-}
-
-// concurrently runs calls in parallel and returns the first error, cancelling
-// the others' context once one fails.
-func concurrently(ctx context.Context, calls ...func(context.Context) error) error {
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	var (
-		wg    sync.WaitGroup
-		once  sync.Once
-		first error
-	)
-	for _, call := range calls {
-		wg.Go(func() {
-			if err := call(ctx); err != nil {
-				once.Do(func() { first = err; cancel(err) })
-			}
-		})
-	}
-	wg.Wait()
-	return first
 }

@@ -6,6 +6,7 @@ package tenancy
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"net/url"
@@ -188,6 +189,16 @@ func (t Tenant) Validate() error {
 		return fmt.Errorf("%w: %s", ErrInvalid, strings.Join(problems, "; "))
 	}
 	return nil
+}
+
+// Locate loads the caller's tenant and the location a request acts for.
+func Locate(ctx context.Context, dir Directory, p Principal, requested LocationID) (Tenant, Location, error) {
+	t, err := dir.Tenant(ctx, p.Tenant)
+	if err != nil {
+		return Tenant{}, Location{}, err
+	}
+	location, err := t.LocationFor(p, requested)
+	return t, location, err
 }
 
 // LocationFor resolves the location a request acts for: the one it names, the
