@@ -11,8 +11,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	awssfn "github.com/aws/aws-sdk-go-v2/service/sfn"
+
+	"github.com/leatpos/gateway/infra/apigw"
 	"github.com/leatpos/gateway/infra/leatsandbox"
+	"github.com/leatpos/gateway/shared/checkout"
 	"github.com/leatpos/gateway/shared/leat"
+	"github.com/leatpos/gateway/shared/ledger"
 )
 
 // The checkout saga, end to end: the API, the real handlers, the real
@@ -427,6 +434,18 @@ func checkoutScenarios() []scenario {
 				t.Errorf("failed voucher is %s", voucherStatus(t, failedCode))
 			}
 		}},
+		{"an unlinked voucher is locked for the checkout's customer and redeemed when paid", func(t *testing.T) {
+			contact := newCustomer(t, 0)
+			code := newVoucher(t, promotionPastry, "")
+			v := startCheckout(t, newBasket(contact).voucher(code, "lock_redeem"))
+			if voucherStatus(t, code) != leat.VoucherLocked {
+				t.Fatalf("reserved: %s", voucherStatus(t, code))
+			}
+			assertCompleted(t, report(t, v.CheckoutID, "paid"), contact, 0)
+			if voucherStatus(t, code) != leat.VoucherRedeemed {
+				t.Errorf("paid voucher is %s", voucherStatus(t, code))
+			}
+		}},
 		{"a mixed basket confirms every item when paid", func(t *testing.T) {
 			contact := newCustomer(t, 1000)
 			collectable := preRedeem(t, contact) // 925 left
@@ -612,6 +631,25 @@ func assertCancelled(t testing.TB, v checkoutView, contact string, want int64) {
 	}
 }
 
+// execution reads the status of a checkout's saga, and its error when it failed.
+func execution(t testing.TB, checkoutID string) (status, failure string) {
+	t.Helper()
+	client := awssfn.New(awssfn.Options{
+		Region: "us-east-1", BaseEndpoint: aws.String(stack.StepFunctionsURL),
+		Credentials: credentials.NewStaticCredentialsProvider("local", "local", ""),
+	})
+	id, err := ledger.ParseCheckoutID(checkoutID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := fmt.Sprintf("arn:aws:states:%s:%s:execution:CheckoutStateMachine:%s", apigw.Region, apigw.AccountID, checkout.ExecutionName(stack.Tenant.ID, id))
+	out, err := client.DescribeExecution(context.Background(), &awssfn.DescribeExecutionInput{ExecutionArn: &arn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out.Status), aws.ToString(out.Error)
+}
+
 // preRedeem claims a croissant to collect for contact, as an earlier visit
 // would have, and returns the collectable reward.
 func preRedeem(t testing.TB, contact string) string {
@@ -780,6 +818,10 @@ func lostAnswerScenarios() []scenario {
 			done := report(t, v.CheckoutID, "failed")
 			if done.Status != "needs_attention" || done.stepStates()["voucher_redemption:vouchers[0]"] != "needs_attention" {
 				t.Errorf("checkout %s, steps %v", done.Status, done.stepStates())
+			}
+			// The operator sees it in the console: the execution failed in its own state.
+			if status, failure := execution(t, v.CheckoutID); status != "FAILED" || failure != "CheckoutNeedsAttention" {
+				t.Errorf("execution %s %s, want FAILED CheckoutNeedsAttention", status, failure)
 			}
 		}},
 		{"reversal of a voucher redemption", func(t *testing.T) {
