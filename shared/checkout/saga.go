@@ -9,6 +9,7 @@ import (
 
 	"github.com/leatpos/gateway/shared/ledger"
 	"github.com/leatpos/gateway/shared/logging"
+	"github.com/leatpos/gateway/shared/loyalty"
 	"github.com/leatpos/gateway/shared/tenancy"
 )
 
@@ -192,6 +193,14 @@ func (s *Service) writeNew(ctx context.Context, st sagaStep, id ledger.StepID, d
 // carryOn continues a step found in the ledger: a recorded result is
 // answered as is, and an unknown outcome is reconciled with Leat first.
 func (s *Service) carryOn(ctx context.Context, st sagaStep, step ledger.Step) (StepResult, error) {
+	return s.settle(ctx, st, step, true)
+}
+
+// settle answers a step's recorded result, or reconciles its unknown
+// outcome. A write that did not happen is made now when write is set, and
+// otherwise recorded as never made: compensation does not write first to
+// undo after.
+func (s *Service) settle(ctx context.Context, st sagaStep, step ledger.Step, write bool) (StepResult, error) {
 	switch step.State {
 	case ledger.StepDone:
 		return StepResult{Step: step.ID, Outcome: OutcomeDone}, nil
@@ -217,6 +226,9 @@ func (s *Service) carryOn(ctx context.Context, st sagaStep, step ledger.Step) (S
 		case refusedInstead:
 			return s.record(ctx, st, step, writeResult{}, verdict.refusal)
 		}
+	}
+	if !write {
+		return s.record(ctx, st, step, writeResult{}, fmt.Errorf("%w: never applied; the checkout was given back first", loyalty.ErrPlatformRejected))
 	}
 	step, err := step.Retry(s.now(), s.now().Add(s.Lease))
 	if err != nil {
@@ -407,7 +419,7 @@ func (s *Service) CompensateItem(ctx context.Context, req StepRequest) (StepResu
 		return StepResult{Step: req.Step, Outcome: OutcomeSkipped}, nil
 	}
 	if step.State == ledger.StepPending {
-		settled, err := s.carryOn(ctx, st, step)
+		settled, err := s.settle(ctx, st, step, false)
 		if err != nil {
 			return StepResult{}, err
 		}
