@@ -112,8 +112,8 @@ type stopExecutionOutput struct {
 	StopDate epochSeconds `json:"stopDate"`
 }
 
-// stopExecutionCall aborts a running execution and returns once its runner is gone; stopping an execution that
-// has already ended changes nothing.
+// stopExecutionCall aborts a running execution, which has released its task tokens by the time it returns;
+// stopping an execution that has already ended changes nothing.
 func (e *Engine) stopExecutionCall(in stopExecutionInput) (stopExecutionOutput, error) {
 	x, err := e.execution(in.ExecutionArn)
 	if err != nil {

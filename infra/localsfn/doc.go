@@ -4,12 +4,19 @@
 // # How it works
 //
 // Go owns all state: state machines, executions and their history, task tokens, and every timer that can end a
-// task or an execution. Node.js only interprets ASL: each execution gets its own process running
-// runner/run.mjs, built on the npm package aws-local-stepfunctions (pinned in infra/package.json). The runner
-// overrides every Task state, including those in Parallel branches and Map item processors, and hands each
-// attempt to the engine, which calls the registered Go handler in-process or waits for the task token. The two
-// talk over the runner's stdin and stdout, one JSON message per line; stdout is the execution's single ordered
-// log, so the history lists events in the order they happened. StopExecution and Close kill the process, and a
+// task or an execution. Node.js only interprets ASL, in runner/run.mjs, built on the npm package
+// aws-local-stepfunctions (pinned in infra/package.json). Starting Node.js with the library takes about a
+// second, so each engine keeps one runner process, started when first needed, which validates definitions and
+// interprets all the engine's executions at once. The runner overrides every Task state, including those in
+// Parallel branches and Map item processors, and hands each attempt to the engine, which calls the registered
+// Go handler in-process or waits for the task token. The two talk over the runner's stdin and stdout, one JSON
+// message per line, each naming the execution it is about; the runner's lines about an execution are its single
+// ordered log, so the history lists events in the order they happened.
+//
+// StopExecution, an execution's TimeoutSeconds, and the States.Runtime errors the engine raises itself close the
+// execution at once, releasing its task tokens, and then have the runner abort it; whatever the runner still
+// reports about it is ignored. If the runner dies, every execution it was interpreting fails with
+// States.Runtime, naming the cause, and the next execution starts a new runner. Close kills the runner, and a
 // runner whose engine has gone away exits by itself when its stdin closes.
 //
 // # Task tokens
@@ -17,12 +24,13 @@
 // aws-local-stepfunctions has no $$.Task.Token, but it evaluates a Task's Parameters against the context object
 // and then calls the Task's override in the same synchronous turn. The runner therefore puts a getter at
 // $$.Task.Token that mints a token when read; the override that runs next claims it and sends it to the engine
-// with the task. For a .waitForTaskToken task the engine opens the token before invoking anything, invokes the
-// function for lambda:invoke.waitForTaskToken, and waits for SendTaskSuccess, SendTaskFailure, TimeoutSeconds,
-// HeartbeatSeconds (reset by SendTaskHeartbeat) or the end of the execution. The engine enforces TimeoutSeconds
-// and HeartbeatSeconds itself, so that a token dies with its task, and answers the runner with States.Timeout
-// or States.HeartbeatTimeout; the runner raises the library's own timeout error, which States.TaskFailed does
-// not match, as on AWS.
+// with the task. JavaScript runs a synchronous turn to completion, so no other execution, branch or iteration
+// comes in between, however many the runner interprets. For a .waitForTaskToken task the engine opens the token
+// before invoking anything, invokes the function for lambda:invoke.waitForTaskToken, and waits for
+// SendTaskSuccess, SendTaskFailure, TimeoutSeconds, HeartbeatSeconds (reset by SendTaskHeartbeat) or the end of
+// the execution. The engine enforces TimeoutSeconds and HeartbeatSeconds itself, so that a token dies with its
+// task, and answers the runner with States.Timeout or States.HeartbeatTimeout; the runner raises the library's
+// own timeout error, which States.TaskFailed does not match, as on AWS.
 //
 // # Limits from the input
 //
@@ -44,7 +52,7 @@
 //     $['a'], $.a[0]), not into the context object ($$). They are refused in a Map item processor, at any
 //     depth: its iterations run the same state concurrently, and a task reaches the engine with its state's
 //     name alone, so the engine cannot tell which iteration's input is its own.
-//   - The context object has Execution.Id, Name, Input and StartTime (when the runner started),
+//   - The context object has Execution.Id, Name, Input and StartTime (when the runner began interpreting it),
 //     StateMachine.Id and Name, Map.Item and Task.Token; it has no State, and Execution.Input inside a Parallel
 //     branch or a Map iteration is that branch's or iteration's input.
 //   - The history has the events of AWS's for states, Lambda functions, service tasks, Map and Parallel states

@@ -38,7 +38,7 @@ var ErrInterpreterUnavailable = errors.New("local Step Functions interpreter una
 type Engine struct {
 	region, account string
 	skipDelays      bool
-	runner          runner
+	runner          *runner
 	log             *slog.Logger
 	listener        net.Listener
 	server          *http.Server
@@ -88,7 +88,7 @@ func (e *Engine) URL() string {
 	return "http://" + e.listener.Addr().String()
 }
 
-// Close stops every running execution, killing its runner process, and shuts the API down. Closing again does
+// Close stops every running execution, kills the runner process and shuts the API down. Closing again does
 // nothing.
 func (e *Engine) Close() error {
 	e.mu.Lock()
@@ -106,6 +106,7 @@ func (e *Engine) Close() error {
 	for _, x := range running {
 		x.abort("Engine.Closed", "the local Step Functions engine was closed")
 	}
+	e.runner.close()
 	e.executionsDone.Wait()
 	return e.server.Shutdown(context.Background())
 }

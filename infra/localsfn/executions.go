@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
 	"sync"
 	"time"
@@ -26,7 +25,7 @@ var closingEvent = map[string]string{
 	statusAborted:   "ExecutionAborted",
 }
 
-// execution is one run of a state machine, interpreted by its own runner process.
+// execution is one run of a state machine, interpreted by the engine's runner process among others.
 type execution struct {
 	engine    *Engine
 	machine   *stateMachine
@@ -37,13 +36,13 @@ type execution struct {
 	log       *slog.Logger
 
 	// entries holds the latest entry of each Task state whose limits come from its input, for its attempts to
-	// resolve them. The runner reports the entry before the attempts, and only follow's goroutine uses it.
+	// resolve them. The runner reports the entry before the attempts, and only the goroutine reading the
+	// runner's output uses it.
 	entries map[string]stateEntry
 
-	// ctx ends when the execution closes, which kills the runner and releases the tasks waiting in it.
+	// ctx ends when the execution closes, which releases the tasks waiting in it and has the runner abort it.
 	ctx    context.Context
 	cancel context.CancelFunc
-	done   chan struct{} // closed once the runner has exited
 
 	mu      sync.Mutex
 	status  string
@@ -53,7 +52,7 @@ type execution struct {
 	history []historyEvent
 }
 
-// runResult is the runner's last message: how the definition's interpretation ended.
+// runResult is the runner's last message about an execution: how the definition's interpretation ended.
 type runResult struct {
 	Status  string          `json:"status"`
 	Output  json.RawMessage `json:"output"`
@@ -86,7 +85,6 @@ func (e *Engine) startExecution(m *stateMachine, name, input string) (*execution
 		startRank: e.startedCount,
 		log:       e.log.With("executionArn", arn),
 		entries:   map[string]stateEntry{},
-		done:      make(chan struct{}),
 		status:    statusRunning,
 	}
 	x.ctx, x.cancel = context.WithCancel(context.Background())
@@ -104,50 +102,47 @@ func (x *execution) runningWith(input string) bool {
 	return x.status == statusRunning && x.input == input
 }
 
-// run drives the runner until the execution closes, turning its messages into history and task attempts.
+// run hands the execution to the runner and, once it has closed, has the runner abort it unless the runner has
+// finished it.
 func (x *execution) run() {
 	defer x.engine.executionsDone.Done()
-	defer close(x.done)
-	defer x.cancel()
 	if x.machine.timeout > 0 {
 		timer := time.AfterFunc(x.machine.timeout, func() {
 			x.close(statusTimedOut, nil, &failure{Error: "States.Timeout", Cause: "the execution exceeded its TimeoutSeconds"})
 		})
 		defer timer.Stop()
 	}
-	p, err := x.engine.runner.start(x.ctx, runnerRequest{Run: x.runRequest()})
+	p, err := x.engine.runner.current()
+	var exec int64
+	if err == nil {
+		exec, err = p.open(x, runnerRequest{Run: x.runRequest()})
+	}
 	if err != nil {
 		x.close(statusFailed, nil, &failure{Error: "States.Runtime", Cause: err.Error()})
 		return
 	}
-	readErr := x.follow(p)
-	if errors.Is(readErr, io.EOF) {
-		readErr = nil
-	} else {
-		x.cancel() // the runner can no longer be understood: stop it
-	}
-	waitErr := p.wait()
-	// Still running here means the runner ended without a result.
-	err = errors.Join(errors.New("the runner ended without a result"), readErr, waitErr)
-	x.close(statusFailed, nil, &failure{Error: "States.Runtime", Cause: err.Error()})
+	<-x.ctx.Done()
+	p.stop(exec)
 }
 
-// follow turns the runner's messages into history, task attempts and the outcome, until its output ends.
-func (x *execution) follow(p *runnerProcess) error {
-	for {
-		message, err := p.receive()
-		if err != nil {
-			return err
-		}
-		switch {
-		case message.Event != nil:
-			x.recordRunnerEvent(*message.Event)
-		case message.Task != nil:
-			x.startTask(p, *message.Task)
-		case message.Result != nil:
-			x.close(message.Result.Status, message.Result.Output, message.Result.Failure)
-		}
+// receive turns a line of the runner's into history, a task attempt or the outcome.
+func (x *execution) receive(p *runnerProcess, message runnerMessage) {
+	if x.ctx.Err() != nil {
+		return // closed: the history is final and the tasks are released
 	}
+	switch {
+	case message.Event != nil:
+		x.recordRunnerEvent(*message.Event)
+	case message.Task != nil:
+		x.startTask(p, message.Exec, *message.Task)
+	case message.Result != nil:
+		x.close(message.Result.Status, message.Result.Output, message.Result.Failure)
+	}
+}
+
+func (x *execution) runnerEnded(err error) {
+	err = errors.Join(errors.New("the runner ended without a result"), err)
+	x.close(statusFailed, nil, &failure{Error: "States.Runtime", Cause: err.Error()})
 }
 
 func (x *execution) runRequest() *runRequest {
@@ -174,8 +169,9 @@ func zeroDelays(stateNames []string) map[string]int {
 	return delays
 }
 
-// close ends the execution with status, once: later calls change nothing. It kills the runner and releases the
-// tasks waiting in it, and their task tokens, by the time anyone can see the new status.
+// close ends the execution with status, once: later calls change nothing. It releases the tasks waiting in it,
+// and their task tokens, by the time anyone can see the new status; it does not wait for the runner, which run
+// then has abort the execution.
 func (x *execution) close(status string, output json.RawMessage, f *failure) {
 	x.mu.Lock()
 	if x.status != statusRunning {
@@ -203,12 +199,11 @@ func (x *execution) close(status string, output json.RawMessage, f *failure) {
 	x.log.Info("execution closed", attrs...)
 }
 
-// abort stops the execution, as StopExecution does, and returns once its runner has exited.
+// abort stops the execution, as StopExecution does.
 func (x *execution) abort(errorName, cause string) {
 	var f *failure
 	if errorName != "" || cause != "" {
 		f = &failure{Error: errorName, Cause: cause}
 	}
 	x.close(statusAborted, nil, f)
-	<-x.done
 }

@@ -45,7 +45,7 @@ type taskAttempt struct {
 
 // startTask runs an attempt in the background and replies to the runner when it ends. It opens the task token
 // and records TaskScheduled before returning, so that the token works as soon as the history shows it.
-func (x *execution) startTask(p *runnerProcess, request taskRequest) {
+func (x *execution) startTask(p *runnerProcess, exec int64, request taskRequest) {
 	task := x.machine.tasks[request.State]
 	if f := x.entries[task.name].resolveLimits(&task); f != nil {
 		// As on AWS, States.Runtime fails the execution: no Retry or Catch applies.
@@ -69,9 +69,9 @@ func (x *execution) startTask(p *runnerProcess, request taskRequest) {
 	go func() {
 		o, executionOpen := a.run()
 		if !executionOpen {
-			return // the runner is gone
+			return // the runner has been told to stop the execution
 		}
-		if err := p.send(taskReply{ID: request.ID, Output: o.output, Failure: o.failure}); err != nil {
+		if err := p.send(taskReply{Exec: exec, ID: request.ID, Output: o.output, Failure: o.failure}); err != nil {
 			a.log.Warn("task outcome not delivered to the runner", "error", err)
 		}
 	}()
