@@ -474,6 +474,25 @@ func checkoutScenarios() []scenario {
 				t.Errorf("voucher %s", voucherStatus(t, code))
 			}
 		}},
+		{"the payment deadline gives everything back", func(t *testing.T) {
+			tenant := stack.Tenant
+			tenant.PaymentTimeout = 5 * time.Second
+			if err := stack.Directory.UpdateTenant(context.Background(), tenant); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = stack.Directory.UpdateTenant(context.Background(), stack.Tenant) })
+			contact := newCustomer(t, 1000)
+			code := newVoucher(t, promotionWelcome, contact)
+			v := startCheckout(t, newBasket(contact).reward(rewardUUID(t, rewardFreeCoffee), "").voucher(code, "lock_redeem"))
+			assertCancelled(t, settle(t, v.CheckoutID), contact, 1000)
+			if voucherStatus(t, code) != leat.VoucherActive {
+				t.Errorf("voucher %s after the deadline", voucherStatus(t, code))
+			}
+			late := call(t, request{Method: http.MethodPost, Path: "/v1/checkouts/" + v.CheckoutID + "/payment", Body: `{"outcome":"paid"}`})
+			if late.Status != http.StatusConflict || late.problemCode(t) != "payment_window_closed" {
+				t.Errorf("a payment after the deadline: %d %s", late.Status, late.Body)
+			}
+		}},
 		{"cancel gives everything back", func(t *testing.T) {
 			contact := newCustomer(t, 1000)
 			code := newVoucher(t, promotionWelcome, contact)
@@ -693,26 +712,6 @@ func claim(t testing.TB, link, email string) int {
 	}
 	resp.Body.Close()
 	return resp.StatusCode
-}
-
-func TestCheckoutPaymentTimeout(t *testing.T) {
-	tenant := stack.Tenant
-	tenant.PaymentTimeout = 5 * time.Second
-	if err := stack.Directory.UpdateTenant(context.Background(), tenant); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = stack.Directory.UpdateTenant(context.Background(), stack.Tenant) })
-	contact := newCustomer(t, 1000)
-	code := newVoucher(t, promotionWelcome, contact)
-	v := startCheckout(t, newBasket(contact).reward(rewardUUID(t, rewardFreeCoffee), "").voucher(code, "lock_redeem"))
-	assertCancelled(t, settle(t, v.CheckoutID), contact, 1000)
-	if voucherStatus(t, code) != leat.VoucherActive {
-		t.Errorf("voucher %s after the deadline", voucherStatus(t, code))
-	}
-	late := call(t, request{Method: http.MethodPost, Path: "/v1/checkouts/" + v.CheckoutID + "/payment", Body: `{"outcome":"paid"}`})
-	if late.Status != http.StatusConflict || late.problemCode(t) != "payment_window_closed" {
-		t.Errorf("a payment after the deadline: %d %s", late.Status, late.Body)
-	}
 }
 
 // TestCheckoutLostAnswers loses Leat's answer to each kind of write in turn:
