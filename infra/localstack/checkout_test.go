@@ -843,6 +843,24 @@ func lostAnswerScenarios() []scenario {
 			withFaults(t, "response_lost POST /orders/create-and-process x1")
 			assertCompleted(t, report(t, v.CheckoutID, "paid"), contact, 900)
 		}},
+		{"a function that died between a reception and its answer", func(t *testing.T) {
+			contact := newCustomer(t, 1000)
+			v := startCheckout(t, coffee(t, contact))
+			// Play the crash: the points were taken, the ledger never learnt
+			// the reception's uuid, and the lease of the dead call ran out.
+			id, _ := ledger.ParseCheckoutID(v.CheckoutID)
+			_, steps, err := stack.Ledger.Checkout(context.Background(), stack.Tenant.ID, id)
+			if err != nil || len(steps) != 1 {
+				t.Fatalf("steps %v, %v", steps, err)
+			}
+			crashed := steps[0]
+			crashed.State, crashed.LeatUUID, crashed.Details.PointsAfter, crashed.LeaseUntil = ledger.StepPending, "", nil, time.Now().Add(-time.Second)
+			if _, err := stack.Ledger.SaveStep(context.Background(), stack.Tenant.ID, crashed); err != nil {
+				t.Fatal(err)
+			}
+			// Compensation reconciles it by the balance and gives the points back.
+			assertCancelled(t, report(t, v.CheckoutID, "failed"), contact, 1000)
+		}},
 		{"Leat in maintenance and rate limiting now and then", func(t *testing.T) {
 			contact := newCustomer(t, 1000)
 			code := newVoucher(t, promotionWelcome, contact)

@@ -28,6 +28,7 @@ import (
 	"github.com/leatpos/gateway/shared/app"
 	"github.com/leatpos/gateway/shared/dynamodb"
 	"github.com/leatpos/gateway/shared/leat"
+	"github.com/leatpos/gateway/shared/ledger"
 	"github.com/leatpos/gateway/shared/tenancy"
 )
 
@@ -74,6 +75,8 @@ type Stack struct {
 	Tenant tenancy.Tenant
 	// Directory holds tenants and keys, for tools and tests that add more.
 	Directory tenancy.Directory
+	// Ledger holds the checkouts, for tests that play a crashed function.
+	Ledger ledger.Store
 
 	leatAccountSecret, leatPortalURL string
 
@@ -135,6 +138,11 @@ func Start(ctx context.Context, opts Options) (s *Stack, err error) {
 		return nil, err
 	}
 	s.Directory = env.Directory()
+	table, err := dynamodb.NewTable(client, opts.TableName)
+	if err != nil {
+		return nil, err
+	}
+	s.Ledger = dynamodb.NewLedgerStore(table)
 	if err := s.provision(ctx, s.Directory); err != nil {
 		return nil, err
 	}

@@ -161,7 +161,7 @@ func (s *Service) waitUntil(ctx context.Context, tenant tenancy.TenantID, id led
 			return View{}, ctx.Err()
 		case <-time.After(every):
 		}
-		every = min(every*2, 200*time.Millisecond)
+		every = min(every*2, 100*time.Millisecond)
 	}
 }
 
