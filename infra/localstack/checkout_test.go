@@ -150,6 +150,7 @@ type basket struct {
 	Rewards  []map[string]any `json:"rewards,omitempty"`
 	Collect  []map[string]any `json:"collect,omitempty"`
 	Vouchers []map[string]any `json:"vouchers,omitempty"`
+	Tenders  []map[string]any `json:"tenders,omitempty"`
 }
 
 func newBasket(contact string) *basket {
@@ -201,8 +202,13 @@ type checkoutView struct {
 		Source string `json:"source"`
 		Amount *int64 `json:"amount"`
 	} `json:"discounts"`
-	Totals struct{ Lines, Discounts, Due int64 } `json:"totals"`
-	Steps  []struct {
+	Totals  struct{ Lines, Discounts, Tendered, Due int64 } `json:"totals"`
+	Tenders []struct {
+		Source       string `json:"source"`
+		Taken        int64  `json:"taken"`
+		BalanceAfter *int64 `json:"balance_after"`
+	} `json:"tenders"`
+	Steps []struct {
 		ID, Kind, Item, State string
 	} `json:"steps"`
 	Result *struct {
@@ -493,6 +499,66 @@ func checkoutScenarios() []scenario {
 				t.Errorf("a payment after the deadline: %d %s", late.Status, late.Body)
 			}
 		}},
+		{"a giftcard pays part when paid, and gets its money back when not", func(t *testing.T) {
+			contact := newCustomer(t, 0)
+			paidCard, failedCard := newGiftcard(t, 2000), newGiftcard(t, 2000)
+			v := startCheckout(t, newBasket(contact).tender("giftcard", paidCard, 1500, false))
+			if v.Totals.Tendered != 1500 || v.Totals.Due != 4080-1500 || giftcardBalance(t, paidCard) != 500 || *v.Tenders[0].BalanceAfter != 500 {
+				t.Fatalf("reserved: totals %+v, tenders %+v, card %d", v.Totals, v.Tenders, giftcardBalance(t, paidCard))
+			}
+			assertCompleted(t, report(t, v.CheckoutID, "paid"), contact, 0)
+			if giftcardBalance(t, paidCard) != 500 {
+				t.Errorf("paid card holds %d", giftcardBalance(t, paidCard))
+			}
+			assertCancelled(t, report(t, startCheckout(t, newBasket(contact).tender("giftcard", failedCard, 1500, false)).CheckoutID, "failed"), contact, -1)
+			if giftcardBalance(t, failedCard) != 2000 {
+				t.Errorf("failed card holds %d, want 2000", giftcardBalance(t, failedCard))
+			}
+		}},
+		{"prepaid pays part when paid, and is given back when not", func(t *testing.T) {
+			contact := newCustomer(t, 0)
+			topUpPrepaid(t, contact, 3000)
+			v := startCheckout(t, newBasket(contact).tender("prepaid", "", 1000, false))
+			if prepaidBalance(t, contact) != 2000 || v.Totals.Due != 4080-1000 {
+				t.Fatalf("reserved: prepaid %d, totals %+v", prepaidBalance(t, contact), v.Totals)
+			}
+			assertCompleted(t, report(t, v.CheckoutID, "paid"), contact, 0)
+			assertCancelled(t, report(t, startCheckout(t, newBasket(contact).tender("prepaid", "", 1000, false)).CheckoutID, "failed"), contact, -1)
+			if prepaidBalance(t, contact) != 2000 {
+				t.Errorf("prepaid %d after a failed payment, want 2000", prepaidBalance(t, contact))
+			}
+		}},
+		{"two giftcards and prepaid, partially, pay what they hold", func(t *testing.T) {
+			contact := newCustomer(t, 0)
+			topUpPrepaid(t, contact, 500)
+			first, second := newGiftcard(t, 700), newGiftcard(t, 1000)
+			b := newBasket(contact).tender("giftcard", first, 700, false).tender("giftcard", second, 1500, true).tender("prepaid", "", 800, true)
+			v := startCheckout(t, b)
+			if v.Totals.Tendered != 700+1000+500 || v.Totals.Due != 4080-2200 {
+				t.Fatalf("reserved: totals %+v, tenders %+v", v.Totals, v.Tenders)
+			}
+			assertCompleted(t, report(t, v.CheckoutID, "paid"), contact, 0)
+			if giftcardBalance(t, first) != 0 || giftcardBalance(t, second) != 0 || prepaidBalance(t, contact) != 0 {
+				t.Errorf("cards %d and %d, prepaid %d", giftcardBalance(t, first), giftcardBalance(t, second), prepaidBalance(t, contact))
+			}
+		}},
+		{"a card used elsewhere before the payment failed is credited back", func(t *testing.T) {
+			contact := newCustomer(t, 0)
+			code := newGiftcard(t, 2000)
+			v := startCheckout(t, newBasket(contact).tender("giftcard", code, 1000, false))
+			// Spent at another till meanwhile: Leat now reverses only that newer transaction.
+			card, err := leatClient(t).FindGiftcard(context.Background(), code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := leatClient(t).CreateGiftcardTransaction(context.Background(), leat.CreateGiftcardTransactionRequest{GiftcardUUID: card.UUID, ShopUUID: stack.Tenant.Locations[0].ShopUUID, AmountInCents: -300}); err != nil {
+				t.Fatal(err)
+			}
+			assertCancelled(t, report(t, v.CheckoutID, "failed"), contact, -1)
+			if giftcardBalance(t, code) != 1700 {
+				t.Errorf("card holds %d, want 1700", giftcardBalance(t, code))
+			}
+		}},
 		{"cancel gives everything back", func(t *testing.T) {
 			contact := newCustomer(t, 1000)
 			code := newVoucher(t, promotionWelcome, contact)
@@ -645,6 +711,59 @@ func assertCancelled(t testing.TB, v checkoutView, contact string, want int64) {
 	if got := balance(t, contact); want >= 0 && got != want {
 		t.Errorf("balance %d after cancelling, want %d", got, want)
 	}
+}
+
+// newGiftcard makes a digital giftcard holding cents and returns its code.
+func newGiftcard(t testing.TB, cents int64) string {
+	t.Helper()
+	ctx, c := context.Background(), leatClient(t)
+	card, err := c.CreateDigitalGiftcard(ctx, seed().GiftcardPrograms[0].UUID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateGiftcardTransaction(ctx, leat.CreateGiftcardTransactionRequest{GiftcardUUID: card.UUID, ShopUUID: stack.Tenant.Locations[0].ShopUUID, AmountInCents: cents}); err != nil {
+		t.Fatal(err)
+	}
+	return card.Hash
+}
+
+func giftcardBalance(t testing.TB, code string) int64 {
+	t.Helper()
+	card, err := leatClient(t).FindGiftcard(context.Background(), code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return card.AmountInCents
+}
+
+// topUpPrepaid gives a customer prepaid credit, as an earlier visit would have.
+func topUpPrepaid(t testing.TB, contact string, cents int64) {
+	t.Helper()
+	_, err := leatClient(t).CreatePrepaidTransaction(context.Background(), leat.CreatePrepaidTransactionRequest{ContactUUID: contact, ShopUUID: stack.Tenant.Locations[0].ShopUUID, AmountInCents: cents})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func prepaidBalance(t testing.TB, contact string) int64 {
+	t.Helper()
+	b, err := leatClient(t).GetPrepaidBalance(context.Background(), contact)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func (b *basket) tender(kind, code string, amount int64, partial bool) *basket {
+	tender := map[string]any{"type": kind, "amount": amount}
+	if code != "" {
+		tender["code"] = code
+	}
+	if partial {
+		tender["allow_partial"] = true
+	}
+	b.Tenders = append(b.Tenders, tender)
+	return b
 }
 
 // execution reads the status of a checkout's saga, and its error when it failed.
@@ -843,6 +962,36 @@ func lostAnswerScenarios() []scenario {
 			withFaults(t, "response_lost POST /orders/create-and-process x1")
 			assertCompleted(t, report(t, v.CheckoutID, "paid"), contact, 900)
 		}},
+		{"giftcard debit, then paid", func(t *testing.T) {
+			contact := newCustomer(t, 0)
+			code := newGiftcard(t, 2000)
+			withFaults(t, "response_lost POST /giftcard-transactions x1")
+			v := startCheckout(t, newBasket(contact).tender("giftcard", code, 1200, false))
+			assertCompleted(t, report(t, v.CheckoutID, "paid"), contact, 0)
+			if giftcardBalance(t, code) != 800 {
+				t.Errorf("card holds %d, want 800", giftcardBalance(t, code))
+			}
+		}},
+		{"prepaid debit, then failed", func(t *testing.T) {
+			contact := newCustomer(t, 0)
+			topUpPrepaid(t, contact, 2000)
+			withFaults(t, "response_lost POST /prepaid-transactions x1")
+			v := startCheckout(t, newBasket(contact).tender("prepaid", "", 1200, false))
+			assertCancelled(t, report(t, v.CheckoutID, "failed"), contact, -1)
+			if prepaidBalance(t, contact) != 2000 {
+				t.Errorf("prepaid %d, want 2000", prepaidBalance(t, contact))
+			}
+		}},
+		{"reversal of a giftcard debit", func(t *testing.T) {
+			contact := newCustomer(t, 0)
+			code := newGiftcard(t, 2000)
+			v := startCheckout(t, newBasket(contact).tender("giftcard", code, 1200, false))
+			withFaults(t, "response_lost POST /giftcard-transactions/{uuid}/reverse x1")
+			assertCancelled(t, report(t, v.CheckoutID, "failed"), contact, -1)
+			if giftcardBalance(t, code) != 2000 {
+				t.Errorf("card holds %d, want 2000", giftcardBalance(t, code))
+			}
+		}},
 		{"a function that died between a reception and its answer", func(t *testing.T) {
 			contact := newCustomer(t, 1000)
 			v := startCheckout(t, coffee(t, contact))
@@ -920,6 +1069,15 @@ func TestBadBasketsWriteNothing(t *testing.T) {
 			return b
 		}(), 400, "validation_failed", "rewards[0].line_ids[0]"},
 		{"duplicate line id", func() *basket { b := newBasket(contact); b.Lines[1]["id"] = "1"; return b }(), 400, "validation_failed", "lines[1].id"},
+		{"a zero tender", newBasket(contact).tender("prepaid", "", 0, false), 400, "validation_failed", "tenders[0].amount"},
+		{"tenders over what is due", newBasket(contact).tender("giftcard", "GC-5000-0001", 3000, false).tender("giftcard", "GC-0000-0001", 1500, true), 422, "tender_exceeds_due", "tenders[1]"},
+		{"an unknown giftcard", newBasket(contact).tender("giftcard", "GC-NOPE", 100, false), 404, "giftcard_not_found", "tenders[0]"},
+		{"a blocked giftcard", newBasket(contact).tender("giftcard", "GC-BLOCKED-01", 100, false), 409, "giftcard_blocked", "tenders[0]"},
+		{"an expired giftcard", newBasket(contact).tender("giftcard", "GC-EXPIRED-01", 100, false), 409, "giftcard_expired", "tenders[0]"},
+		{"too little on the card", newBasket(contact).tender("giftcard", newGiftcard(t, 1000), 2000, false), 409, "giftcard_insufficient_balance", "tenders[0]"},
+		{"too little prepaid", newBasket(contact).tender("prepaid", "", 100, false), 409, "prepaid_insufficient_balance", "tenders[0]"},
+		{"prepaid without a customer", newBasket("").tender("prepaid", "", 100, false), 422, "contact_required", "tenders[0]"},
+		{"a giftcard without a code", newBasket(contact).tender("giftcard", "", 100, false), 400, "validation_failed", "tenders[0].code"},
 		{"a free item with nothing to make free", func() *basket {
 			b := newBasket(contact).reward(rewardUUID(t, rewardFreeCoffee), "")
 			b.Lines = b.Lines[1:]

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -37,6 +38,13 @@ type voucherRequest struct {
 	LineIDs  []string `json:"line_ids" validate:"max=500"`
 }
 
+type tenderRequest struct {
+	Type         string `json:"type" validate:"required,oneof=giftcard prepaid"`
+	Code         string `json:"code" validate:"required_if=Type giftcard,excluded_if=Type prepaid,max=255,printascii"`
+	Amount       int64  `json:"amount" validate:"gt=0,lte=100000000"`
+	AllowPartial bool   `json:"allow_partial"`
+}
+
 type checkoutRequest struct {
 	OrderID     string           `json:"order_id" validate:"required,max=80"`
 	LocationID  string           `json:"location_id" validate:"omitempty,max=63"`
@@ -46,6 +54,7 @@ type checkoutRequest struct {
 	Rewards     []rewardRequest  `json:"rewards" validate:"max=20,dive"`
 	Collect     []collectRequest `json:"collect" validate:"max=20,dive"`
 	Vouchers    []voucherRequest `json:"vouchers" validate:"max=20,dive"`
+	Tenders     []tenderRequest  `json:"tenders" validate:"max=10,dive"`
 }
 
 func linesOf(in []lineRequest) []ledger.Line {
@@ -95,6 +104,9 @@ func StartCheckout(svc *checkout.Service) Route {
 		}
 		for _, v := range body.Vouchers {
 			cmd.Vouchers = append(cmd.Vouchers, checkout.VoucherRequest{Code: v.Code, Strategy: tenancy.VoucherStrategy(v.Strategy), LineIDs: v.LineIDs})
+		}
+		for _, t := range body.Tenders {
+			cmd.Tenders = append(cmd.Tenders, checkout.TenderRequest{Type: ledger.TenderType(t.Type), Code: t.Code, Amount: t.Amount, AllowPartial: t.AllowPartial})
 		}
 		v, err := svc.Start(ctx, r.Principal, cmd)
 		if err != nil {
@@ -231,6 +243,7 @@ type checkoutJSON struct {
 	ContactUUID     *string            `json:"contact_uuid"`
 	Currency        string             `json:"currency"`
 	Discounts       []checkoutDiscount `json:"discounts"`
+	Tenders         []tenderJSON       `json:"tenders"`
 	Totals          ledger.Totals      `json:"totals"`
 	PaymentDeadline *time.Time         `json:"payment_deadline"`
 	Steps           []stepJSON         `json:"steps"`
@@ -249,6 +262,18 @@ type checkoutDiscount struct {
 	// Amount is null when the POS computes it (a rule of its own).
 	Amount     *int64 `json:"amount"`
 	ComputedBy string `json:"computed_by"`
+}
+
+// tenderJSON is a Leat tender: what the POS asked for and what was taken.
+type tenderJSON struct {
+	Source    string `json:"source"`
+	Type      string `json:"type"`
+	Code      string `json:"code,omitempty"`
+	Requested int64  `json:"requested"`
+	Taken     int64  `json:"taken"`
+	// BalanceAfter is the card's or the prepaid balance after the debit.
+	BalanceAfter *int64 `json:"balance_after"`
+	State        string `json:"state"`
 }
 
 type stepJSON struct {
@@ -273,7 +298,8 @@ func checkoutOf(v checkout.View) checkoutJSON {
 	c := v.Checkout
 	out := checkoutJSON{
 		CheckoutID: string(c.ID), OrderID: c.POSOrderID, Status: string(c.Status), Currency: string(c.Currency),
-		Totals: c.Totals, Discounts: []checkoutDiscount{}, Steps: []stepJSON{}, Refusal: c.Refusal, ClaimURL: v.ClaimURL,
+		Totals: c.Totals, Discounts: []checkoutDiscount{}, Tenders: tendersOf(c, v.Steps), Steps: []stepJSON{},
+		Refusal: c.Refusal, ClaimURL: v.ClaimURL,
 	}
 	if c.ContactUUID != "" {
 		out.ContactUUID = &c.ContactUUID
@@ -304,7 +330,7 @@ func checkoutOf(v checkout.View) checkoutJSON {
 			sj.Points = &s.Details.Points
 		}
 		out.Steps = append(out.Steps, sj)
-		if s.State == ledger.StepDone && s.Kind() != ledger.StepOrder && s.Kind() != ledger.StepVoucherLock {
+		if s.State == ledger.StepDone && (s.Kind() == ledger.StepRewardReception || s.Kind() == ledger.StepRewardCollection || s.Kind() == ledger.StepVoucherRedemption) {
 			redeemed = append(redeemed, s.Item())
 		}
 		if s.State == ledger.StepDone && c.Status == ledger.CheckoutCancelled && s.Kind() == ledger.StepRewardReception {
@@ -318,6 +344,25 @@ func checkoutOf(v checkout.View) checkoutJSON {
 		}
 	} else if len(kept) > 0 {
 		out.Result = &resultJSON{Redeemed: []string{}, Kept: kept}
+	}
+	return out
+}
+
+func tendersOf(c ledger.Checkout, steps []ledger.Step) []tenderJSON {
+	out := []tenderJSON{}
+	for i, t := range c.Basket.Tenders {
+		source := fmt.Sprintf("tenders[%d]", i)
+		tj := tenderJSON{Source: source, Type: string(t.Type), Code: t.Code, Requested: t.Amount, State: "not_taken"}
+		for _, s := range steps {
+			if s.Item() != source {
+				continue
+			}
+			tj.State = string(s.State)
+			if s.State == ledger.StepDone {
+				tj.Taken, tj.BalanceAfter = s.Details.Amount, s.Details.BalanceAfter
+			}
+		}
+		out = append(out, tj)
 	}
 	return out
 }

@@ -171,6 +171,12 @@ func message(f validator.FieldError) string {
 		return "is required unless " + jsonName(f.Param()) + " is given"
 	case "required_without_all":
 		return "is required unless one of " + jsonNames(f.Param()) + " is given"
+	case "required_if":
+		field, value, _ := strings.Cut(f.Param(), " ")
+		return "is required when " + jsonName(field) + " is " + value
+	case "excluded_if":
+		field, value, _ := strings.Cut(f.Param(), " ")
+		return "cannot be given when " + jsonName(field) + " is " + value
 	case "excluded_with":
 		return "cannot be combined with " + jsonNames(f.Param())
 	case "email":

@@ -33,6 +33,8 @@ var (
 	// ErrPaymentWindowClosed: the payment arrived after the saga stopped
 	// waiting (deadline or cancel); everything was given back.
 	ErrPaymentWindowClosed = errors.New("checkout: the payment window has closed")
+	// ErrTenderExceedsDue: giftcards and prepaid would pay more than is due.
+	ErrTenderExceedsDue = errors.New("checkout: the tenders exceed what is due")
 	// ErrTaskGone is what Executions.Resume answers when the saga no longer
 	// waits for this task token.
 	ErrTaskGone = errors.New("checkout: the saga no longer waits for this payment")
@@ -121,6 +123,35 @@ type Platform interface {
 	FindOrder(ctx context.Context, externalID string) (string, error)
 	// LoyaltyTokenURL builds the receipt QR's URL; no call to Leat.
 	LoyaltyTokenURL(t LoyaltyToken) (string, error)
+
+	// DebitGiftcard pays amount (minor units) with a card, tagging the
+	// transaction so that it can be found again; it answers its uuid.
+	DebitGiftcard(ctx context.Context, giftcardUUID, shopUUID string, amount int64, tag string) (string, error)
+	// CreditGiftcard puts amount back on a card, tagged likewise.
+	CreditGiftcard(ctx context.Context, giftcardUUID, shopUUID string, amount int64, tag string) (string, error)
+	// GiftcardTransactionByTag finds the card's transaction with the tag;
+	// found is false when there is none.
+	GiftcardTransactionByTag(ctx context.Context, code, tag string) (uuid string, found bool, err error)
+	// ReverseGiftcardTransaction undoes a transaction; ErrNotLastTransaction
+	// when Leat only reverses a card's last one.
+	ReverseGiftcardTransaction(ctx context.Context, transactionUUID string) (string, error)
+	// DebitPrepaid pays amount from the contact's prepaid balance; it
+	// answers the transaction's uuid and the balance after it.
+	DebitPrepaid(ctx context.Context, contactUUID, shopUUID string, amount int64) (string, int64, error)
+	// PrepaidDebits lists the contact's recent prepaid payments at the shop, newest first.
+	PrepaidDebits(ctx context.Context, contactUUID, shopUUID string) ([]PrepaidDebit, error)
+	ReversePrepaidTransaction(ctx context.Context, transactionUUID string) (string, error)
+}
+
+// ErrNotLastTransaction: Leat reverses only a giftcard's last transaction.
+var ErrNotLastTransaction = errors.New("checkout: not the giftcard's last transaction")
+
+// PrepaidDebit is one payment from a prepaid balance.
+type PrepaidDebit struct {
+	UUID string
+	// Amount is what was paid, positive.
+	Amount int64
+	At     time.Time
 }
 
 // ErrOrderNotFound: Leat has no order with the external identifier.
@@ -171,7 +202,14 @@ type Order struct {
 	// DiscountPerLine is what the applied discounts took off each line.
 	DiscountPerLine map[string]int64
 	Discounts       []AppliedDiscount
+	Payments        []LeatPayment
 	PaidAt          time.Time
+}
+
+// LeatPayment is a tender the order was paid with in Leat.
+type LeatPayment struct {
+	UUID string
+	Kind ledger.StepKind
 }
 
 // AppliedDiscount links a discount of the order to the Leat redemption that

@@ -127,6 +127,11 @@ func orderOf(c ledger.Checkout, steps []ledger.Step, d ledger.StepDetails) Order
 		}
 		o.Discounts = append(o.Discounts, applied)
 	}
+	for _, step := range steps {
+		if (step.Kind() == ledger.StepGiftcardDebit || step.Kind() == ledger.StepPrepaidDebit) && step.State == ledger.StepDone && step.LeatUUID != "" {
+			o.Payments = append(o.Payments, LeatPayment{UUID: step.LeatUUID, Kind: step.Kind()})
+		}
+	}
 	// What the POS took off beyond the gateway's own amounts is its rules':
 	// it goes to the first discount the POS computed.
 	if discountTotal != nil && *discountTotal > computed {

@@ -19,6 +19,8 @@ type SagaInput struct {
 	OrderID  string          `json:"order_id"`
 	Rewards  []ledger.StepID `json:"rewards"`
 	Vouchers []ledger.StepID `json:"vouchers"`
+	// Tenders are the giftcard and prepaid debits, taken alongside too.
+	Tenders []ledger.StepID `json:"tenders"`
 	// Confirm and Compensate are the steps of the two ways the saga can go
 	// on, known from the start so that every path, failures included, has
 	// them.
@@ -30,13 +32,16 @@ type SagaInput struct {
 
 func sagaInput(c ledger.Checkout) SagaInput {
 	in := SagaInput{
-		Tenant: c.Tenant, CheckoutID: c.ID, OrderID: c.POSOrderID, Rewards: []ledger.StepID{}, Vouchers: []ledger.StepID{},
+		Tenant: c.Tenant, CheckoutID: c.ID, OrderID: c.POSOrderID, Rewards: []ledger.StepID{}, Vouchers: []ledger.StepID{}, Tenders: []ledger.StepID{},
 		Confirm: confirmPlan(c), Compensate: compensationPlan(c), EarnPoints: !c.Anonymous(),
 	}
 	for _, id := range reservePlan(c) {
-		if id.Kind() == ledger.StepRewardReception {
+		switch id.Kind() {
+		case ledger.StepRewardReception:
 			in.Rewards = append(in.Rewards, id)
-		} else {
+		case ledger.StepGiftcardDebit, ledger.StepPrepaidDebit:
+			in.Tenders = append(in.Tenders, id)
+		default:
 			in.Vouchers = append(in.Vouchers, id)
 		}
 	}
@@ -63,6 +68,13 @@ func reservePlan(c ledger.Checkout) []ledger.StepID {
 			kind = ledger.StepVoucherLock
 		}
 		plan = append(plan, mustStepID(kind, fmt.Sprintf("vouchers[%d]", i)))
+	}
+	for i, t := range c.Basket.Tenders {
+		kind := ledger.StepGiftcardDebit
+		if t.Type == ledger.TenderPrepaid {
+			kind = ledger.StepPrepaidDebit
+		}
+		plan = append(plan, mustStepID(kind, fmt.Sprintf("tenders[%d]", i)))
 	}
 	return plan
 }

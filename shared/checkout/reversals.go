@@ -2,6 +2,7 @@ package checkout
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/leatpos/gateway/shared/ledger"
@@ -35,7 +36,7 @@ func (s *Service) reverse(ctx context.Context, st sagaStep, step ledger.Step) (S
 		}
 		switch v.state {
 		case wasApplied:
-			return s.recordReversal(ctx, st, step, "", nil)
+			return s.recordReversal(ctx, st, step, writeResult{}, nil)
 		case cannotTell:
 			return s.giveUp(ctx, st, step, "reversal_unknown", v.why)
 		}
@@ -47,8 +48,8 @@ func (s *Service) reverse(ctx context.Context, st sagaStep, step ledger.Step) (S
 	if step, err = s.ledger.SaveStep(ctx, st.c.Tenant, step); err != nil {
 		return StepResult{}, s.storeError(err, step.ID)
 	}
-	uuid, err := s.callReversal(ctx, st, step)
-	return s.recordReversal(ctx, st, step, uuid, err)
+	result, err := s.callReversal(ctx, st, step)
+	return s.recordReversal(ctx, st, step, result, err)
 }
 
 // beginReversal records the intent to undo a done step, with what
@@ -80,6 +81,12 @@ func (s *Service) beginReversal(ctx context.Context, st sagaStep, step ledger.St
 			remaining = *v.RedemptionsRemaining
 		}
 		step.Details.RedemptionsBefore = &remaining
+	case ledger.StepGiftcardDebit, ledger.StepPrepaidDebit:
+		balance, err := s.tenderBalance(ctx, st, step.Details, tenderType(step.Kind()))
+		if err != nil {
+			return StepResult{}, err
+		}
+		step.Details.BalanceBefore = &balance
 	}
 	next, err := step.BeginReversal(before, s.now(), s.now().Add(s.Lease))
 	if err != nil {
@@ -88,44 +95,65 @@ func (s *Service) beginReversal(ctx context.Context, st sagaStep, step ledger.St
 	if next, err = s.ledger.SaveStep(ctx, st.c.Tenant, next); err != nil {
 		return StepResult{}, s.storeError(err, step.ID)
 	}
-	uuid, err := s.callReversal(ctx, st, next)
-	return s.recordReversal(ctx, st, next, uuid, err)
+	result, err := s.callReversal(ctx, st, next)
+	return s.recordReversal(ctx, st, next, result, err)
 }
 
 // callReversal makes the Leat call that undoes a step.
-func (s *Service) callReversal(ctx context.Context, st sagaStep, step ledger.Step) (string, error) {
-	d, platform := step.Details, st.acc.platform
+func (s *Service) callReversal(ctx context.Context, st sagaStep, step ledger.Step) (writeResult, error) {
+	d, platform, shop := step.Details, st.acc.platform, st.acc.location.ShopUUID
+	var (
+		uuid string
+		err  error
+	)
 	switch step.Kind() {
 	case ledger.StepRewardReception:
 		if step.LeatUUID == "" {
 			// The reception happened but its answer was lost: give the points
 			// back as a credit reception instead of reversing it by name.
-			return platform.GrantPoints(ctx, d.ContactUUID, st.acc.location.ShopUUID, d.Points)
+			uuid, err = platform.GrantPoints(ctx, d.ContactUUID, shop, d.Points)
+		} else {
+			uuid, err = platform.ReverseRewardReception(ctx, step.LeatUUID)
 		}
-		return platform.ReverseRewardReception(ctx, step.LeatUUID)
 	case ledger.StepVoucherLock:
-		err := platform.ReleaseVoucher(ctx, d.VoucherUUID, d.ReleaseKey)
+		err = platform.ReleaseVoucher(ctx, d.VoucherUUID, d.ReleaseKey)
 		if outcomeOf(err) == rejected {
 			// A lock that ended by itself needs no release, and Leat may
 			// refuse its stale key.
 			if v, findErr := platform.VoucherByCode(ctx, d.VoucherCode); findErr == nil && v.Status != loyalty.VoucherLocked {
-				return "", nil
+				err = nil
 			}
 		}
-		return "", err
 	case ledger.StepVoucherRedemption:
-		return "", platform.ReverseVoucherRedemption(ctx, step.LeatUUID)
+		err = platform.ReverseVoucherRedemption(ctx, step.LeatUUID)
+	case ledger.StepGiftcardDebit:
+		uuid, err = platform.ReverseGiftcardTransaction(ctx, step.LeatUUID)
+		if errors.Is(err, ErrNotLastTransaction) {
+			// The card was used since: Leat reverses only its last
+			// transaction, so the money goes back as a credit instead.
+			uuid, err = platform.CreditGiftcard(ctx, d.GiftcardUUID, shop, d.Amount, d.Tag+"/credit")
+			return writeResult{leatUUID: uuid, details: func(d *ledger.StepDetails) { d.ReversedBy = "credit" }}, err
+		}
+		return writeResult{leatUUID: uuid, details: func(d *ledger.StepDetails) { d.ReversedBy = "reverse" }}, err
+	case ledger.StepPrepaidDebit:
+		uuid, err = platform.ReversePrepaidTransaction(ctx, step.LeatUUID)
+	default:
+		err = fmt.Errorf("checkout: %s has no reversal", step.ID)
 	}
-	return "", fmt.Errorf("checkout: %s has no reversal", step.ID)
+	return writeResult{leatUUID: uuid}, err
 }
 
-func (s *Service) recordReversal(ctx context.Context, st sagaStep, step ledger.Step, uuid string, callErr error) (StepResult, error) {
+func (s *Service) recordReversal(ctx context.Context, st sagaStep, step ledger.Step, result writeResult, callErr error) (StepResult, error) {
 	log := logging.From(ctx).With("step", string(step.ID), "attempt", step.Attempts)
+	uuid := result.leatUUID
 	switch outcomeOf(callErr) {
 	case applied:
 		next, err := step.Reverse(uuid, s.now())
 		if err != nil {
 			return StepResult{}, err
+		}
+		if result.details != nil {
+			result.details(&next.Details)
 		}
 		if _, err := s.ledger.SaveStep(ctx, st.c.Tenant, next); err != nil {
 			return StepResult{}, s.storeError(err, step.ID)
@@ -156,6 +184,22 @@ func (s *Service) reconcileReversal(ctx context.Context, st sagaStep, step ledge
 	switch step.Kind() {
 	case ledger.StepRewardReception:
 		return s.byBalance(ctx, st, d, d.Points, "reversal")
+	case ledger.StepGiftcardDebit, ledger.StepPrepaidDebit:
+		// The balance before the reversal plus the amount means it happened.
+		if d.BalanceBefore == nil {
+			return verdict{state: cannotTell, why: "the balance before the reversal is not known"}, nil
+		}
+		balance, err := s.tenderBalance(ctx, st, d, tenderType(step.Kind()))
+		if err != nil {
+			return verdict{}, err
+		}
+		switch balance {
+		case *d.BalanceBefore + d.Amount:
+			return verdict{state: wasApplied}, nil
+		case *d.BalanceBefore:
+			return verdict{state: notYet}, nil
+		}
+		return verdict{state: cannotTell, why: fmt.Sprintf("the balance went from %d to %d, which no outcome of giving back %d explains", *d.BalanceBefore, balance, d.Amount)}, nil
 	case ledger.StepVoucherLock, ledger.StepVoucherRedemption:
 		v, err := st.acc.platform.VoucherByCode(ctx, d.VoucherCode)
 		if err != nil {

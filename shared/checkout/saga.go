@@ -125,7 +125,7 @@ func (s *Service) ReserveItem(ctx context.Context, req StepRequest) (StepResult,
 		if st.c.Status != ledger.CheckoutReserving {
 			return StepResult{Step: req.Step, Outcome: OutcomeSkipped}, nil
 		}
-		details, err := s.reserveDetails(st, req.Step)
+		details, err := s.reserveDetails(ctx, st, req.Step)
 		if err != nil {
 			return StepResult{}, err
 		}
@@ -258,7 +258,36 @@ type writeResult struct {
 // and records the answer.
 func (s *Service) write(ctx context.Context, st sagaStep, step ledger.Step) (StepResult, error) {
 	result, err := s.call(ctx, st, step)
+	// A partial tender whose balance moved since it was read takes what is
+	// there now, once, and never more than it was asked for.
+	if t, partial := partialTender(st.c, step); partial && outcomeOf(err) == rejected && step.Attempts == 1 &&
+		(errors.Is(err, loyalty.ErrGiftcardInsufficientBalance) || errors.Is(err, loyalty.ErrPrepaidInsufficientBalance)) {
+		balance, readErr := s.tenderBalance(ctx, st, step.Details, t.Type)
+		if readErr != nil || balance <= 0 {
+			return s.record(ctx, st, step, result, err)
+		}
+		if step, err = step.Retry(s.now(), s.now().Add(s.Lease)); err != nil {
+			return StepResult{}, err
+		}
+		step.Details.Amount, step.Details.BalanceBefore = min(t.Amount, balance), &balance
+		if step, err = s.ledger.SaveStep(ctx, st.c.Tenant, step); err != nil {
+			return StepResult{}, s.storeError(err, step.ID)
+		}
+		result, err = s.call(ctx, st, step)
+	}
 	return s.record(ctx, st, step, result, err)
+}
+
+// partialTender is the tender of a debit step that may take less than asked.
+func partialTender(c ledger.Checkout, step ledger.Step) (ledger.TenderItem, bool) {
+	if step.Kind() != ledger.StepGiftcardDebit && step.Kind() != ledger.StepPrepaidDebit {
+		return ledger.TenderItem{}, false
+	}
+	i := itemIndex(step.Item())
+	if i < 0 || i >= len(c.Basket.Tenders) {
+		return ledger.TenderItem{}, false
+	}
+	return c.Basket.Tenders[i], c.Basket.Tenders[i].AllowPartial
 }
 
 func (s *Service) record(ctx context.Context, st sagaStep, step ledger.Step, result writeResult, callErr error) (StepResult, error) {
@@ -344,6 +373,8 @@ func (s *Service) ReviewReservation(ctx context.Context, req CheckoutRequest) (R
 		refusal := firstRefusal(*c, st.steps)
 		cancelled := c.Payment != nil && c.Payment.Outcome != ledger.PaymentPaid
 		if refusal == nil && !cancelled {
+			c.Totals.Tendered = tendered(st.steps)
+			c.Totals.Due = c.Totals.Lines - c.Totals.Discounts - c.Totals.Tendered
 			c.PaymentDeadline = s.now().Add(st.acc.tenant.PaymentWindow(holdsVoucherLock(*c))).UTC()
 			review.Decision, review.PaymentTimeoutSeconds = DecisionAwaitPayment, secondsUntil(c.PaymentDeadline, s.now())
 			moved, err := c.MoveTo(ledger.CheckoutAwaitingPayment, s.now())
@@ -376,6 +407,17 @@ func firstRefusal(c ledger.Checkout, steps []ledger.Step) *ledger.Refusal {
 		}
 	}
 	return nil
+}
+
+// tendered is what the giftcard and prepaid debits took.
+func tendered(steps []ledger.Step) int64 {
+	var sum int64
+	for _, s := range steps {
+		if (s.Kind() == ledger.StepGiftcardDebit || s.Kind() == ledger.StepPrepaidDebit) && s.State == ledger.StepDone {
+			sum += s.Details.Amount
+		}
+	}
+	return sum
 }
 
 func secondsUntil(deadline, now time.Time) int64 {

@@ -40,6 +40,16 @@ type StartCommand struct {
 	Rewards     []RewardRequest
 	Collects    []CollectRequest
 	Vouchers    []VoucherRequest
+	Tenders     []TenderRequest
+}
+
+// TenderRequest pays Amount (minor units) with a giftcard (Code) or the
+// customer's prepaid balance.
+type TenderRequest struct {
+	Type         ledger.TenderType
+	Code         string
+	Amount       int64
+	AllowPartial bool
 }
 
 // RewardRequest redeems a reward; an empty Strategy takes the tenant's.
@@ -222,6 +232,9 @@ func (s *Service) check(ctx context.Context, acc account, tenant tenancy.TenantI
 	if errors.As(err, &noLine) {
 		return ledger.Checkout{}, &InvalidError{Field: noLine.Source, Code: "no_matching_line", Message: "applies to no line of the basket: " + noLine.Reason}
 	}
+	if basket.Tenders, err = facts.tenders(cmd, totals.Due, s.now()); err != nil {
+		return ledger.Checkout{}, err
+	}
 	now := s.now().UTC()
 	return ledger.Checkout{
 		Tenant: tenant, ID: id, Location: acc.location.ID, ShopUUID: acc.location.ShopUUID, POSOrderID: cmd.OrderID,
@@ -284,21 +297,23 @@ type accountFacts struct {
 	claimable    map[string]bool
 	collectables []loyalty.CollectableReward
 	vouchers     map[string]loyalty.Voucher
-	missing      map[string]error // per reward uuid or voucher code: not found
+	giftcards    map[string]loyalty.Giftcard
+	prepaid      int64
+	missing      map[string]error // per reward uuid, voucher or giftcard code: not found
 }
 
 // readAccount reads, all at once, what the basket's items need.
 func (s *Service) readAccount(ctx context.Context, acc account, cmd StartCommand) (accountFacts, error) {
 	f := accountFacts{
 		rewards: map[string]RewardAvailability{}, claimable: map[string]bool{},
-		vouchers: map[string]loyalty.Voucher{}, missing: map[string]error{},
+		vouchers: map[string]loyalty.Voucher{}, giftcards: map[string]loyalty.Giftcard{}, missing: map[string]error{},
 	}
 	var mu sync.Mutex
 	var calls []func(context.Context) error
 	if cmd.ContactUUID != "" {
 		calls = append(calls, func(ctx context.Context) error {
 			c, err := acc.platform.Customer(ctx, cmd.ContactUUID)
-			f.points = c.Points
+			f.points, f.prepaid = c.Points, c.Prepaid.Amount
 			return err
 		})
 	}
@@ -346,7 +361,76 @@ func (s *Service) readAccount(ctx context.Context, acc account, cmd StartCommand
 			return err
 		})
 	}
+	for _, t := range cmd.Tenders {
+		if t.Type != ledger.TenderGiftcard {
+			continue
+		}
+		calls = append(calls, func(ctx context.Context) error {
+			card, err := acc.platform.GiftcardByCode(ctx, t.Code)
+			mu.Lock()
+			defer mu.Unlock()
+			if errors.Is(err, loyalty.ErrGiftcardNotFound) {
+				f.missing[t.Code] = err
+				return nil
+			}
+			f.giftcards[t.Code] = card
+			return err
+		})
+	}
 	return f, fanout.All(ctx, calls...)
+}
+
+// tenders checks the Leat tenders against the cards and the prepaid balance:
+// none may pay more than is due, and without AllowPartial each must hold
+// what it is asked for.
+func (f accountFacts) tenders(cmd StartCommand, due int64, now time.Time) ([]ledger.TenderItem, error) {
+	var (
+		out      []ledger.TenderItem
+		tendered int64
+		prepaid  bool
+		cards    = map[string]bool{}
+	)
+	for i, t := range cmd.Tenders {
+		item := fmt.Sprintf("tenders[%d]", i)
+		if tendered += t.Amount; tendered > due {
+			return nil, &ItemError{Item: item, Err: fmt.Errorf("%w: %d due, %d tendered", ErrTenderExceedsDue, due, tendered)}
+		}
+		tender := ledger.TenderItem{Type: t.Type, Code: t.Code, Amount: t.Amount, AllowPartial: t.AllowPartial}
+		var balance int64
+		switch t.Type {
+		case ledger.TenderPrepaid:
+			switch {
+			case cmd.ContactUUID == "":
+				return nil, &ItemError{Item: item, Err: fmt.Errorf("%w: prepaid credit belongs to a customer", loyalty.ErrContactRequired)}
+			case prepaid:
+				return nil, &InvalidError{Field: item, Code: "duplicate", Message: "the prepaid balance is tendered twice"}
+			}
+			prepaid, balance = true, f.prepaid
+			if balance < t.Amount && (!t.AllowPartial || balance <= 0) {
+				return nil, &ItemError{Item: item, Err: fmt.Errorf("%w: %d available", loyalty.ErrPrepaidInsufficientBalance, balance)}
+			}
+		case ledger.TenderGiftcard:
+			if err, missing := f.missing[t.Code]; missing {
+				return nil, &ItemError{Item: item, Err: err}
+			}
+			if cards[strings.ToUpper(t.Code)] {
+				return nil, &InvalidError{Field: item + ".code", Code: "duplicate", Message: "the card is tendered twice"}
+			}
+			cards[strings.ToUpper(t.Code)] = true
+			card := f.giftcards[t.Code]
+			switch {
+			case !card.Active:
+				return nil, &ItemError{Item: item, Err: loyalty.ErrGiftcardBlocked}
+			case card.ExpiresAt != nil && !card.ExpiresAt.After(now):
+				return nil, &ItemError{Item: item, Err: loyalty.ErrGiftcardExpired}
+			case card.Balance.Amount < t.Amount && (!t.AllowPartial || card.Balance.Amount <= 0):
+				return nil, &ItemError{Item: item, Err: fmt.Errorf("%w: %d on the card", loyalty.ErrGiftcardInsufficientBalance, card.Balance.Amount)}
+			}
+			tender.GiftcardUUID, tender.Code = card.UUID, card.Code
+		}
+		out = append(out, tender)
+	}
+	return out, nil
 }
 
 // reward checks one reward against the account, with the points left after

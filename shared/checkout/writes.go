@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/leatpos/gateway/shared/ledger"
 	"github.com/leatpos/gateway/shared/loyalty"
@@ -13,9 +14,14 @@ import (
 )
 
 // reserveDetails are what a reserve step records with its intent.
-func (s *Service) reserveDetails(st sagaStep, id ledger.StepID) (ledger.StepDetails, error) {
+func (s *Service) reserveDetails(ctx context.Context, st sagaStep, id ledger.StepID) (ledger.StepDetails, error) {
 	i, c := itemIndex(id.Item()), st.c
 	switch id.Kind() {
+	case ledger.StepGiftcardDebit, ledger.StepPrepaidDebit:
+		if i < 0 || i >= len(c.Basket.Tenders) {
+			break
+		}
+		return s.tenderDetails(ctx, st, c.Basket.Tenders[i], id)
 	case ledger.StepRewardReception:
 		if i < 0 || i >= len(c.Basket.Rewards) {
 			break
@@ -60,6 +66,47 @@ func pointsBefore(c ledger.Checkout, steps []ledger.Step, i int) *int64 {
 	return &before
 }
 
+// tenderDetails are a debit's intent: the amount to take, which for a partial
+// tender is what the balance holds right now, and the balance before it.
+func (s *Service) tenderDetails(ctx context.Context, st sagaStep, t ledger.TenderItem, id ledger.StepID) (ledger.StepDetails, error) {
+	d := ledger.StepDetails{
+		ContactUUID: st.c.ContactUUID, GiftcardUUID: t.GiftcardUUID, GiftcardCode: t.Code, Amount: t.Amount,
+		Tag: ledger.ExternalIdentifier(st.c.Tenant, st.c.ID) + "/" + string(id),
+	}
+	balance, err := s.tenderBalance(ctx, st, d, t.Type)
+	if err != nil {
+		return ledger.StepDetails{}, err
+	}
+	d.BalanceBefore = &balance
+	if t.AllowPartial {
+		d.Amount = max(min(t.Amount, balance), 0)
+	}
+	return d, nil
+}
+
+// tenderBalance reads what a card or the prepaid balance holds.
+func (s *Service) tenderBalance(ctx context.Context, st sagaStep, d ledger.StepDetails, t ledger.TenderType) (int64, error) {
+	if t == ledger.TenderPrepaid {
+		customer, err := st.acc.platform.Customer(ctx, d.ContactUUID)
+		if err != nil {
+			return 0, unavailable(err)
+		}
+		return customer.Prepaid.Amount, nil
+	}
+	card, err := st.acc.platform.GiftcardByCode(ctx, d.GiftcardCode)
+	if err != nil {
+		return 0, unavailable(err)
+	}
+	return card.Balance.Amount, nil
+}
+
+func tenderType(kind ledger.StepKind) ledger.TenderType {
+	if kind == ledger.StepPrepaidDebit {
+		return ledger.TenderPrepaid
+	}
+	return ledger.TenderGiftcard
+}
+
 // confirmDetails are what a confirm step records with its intent.
 func (s *Service) confirmDetails(st sagaStep, id ledger.StepID) (ledger.StepDetails, error) {
 	i, c := itemIndex(id.Item()), st.c
@@ -102,6 +149,27 @@ func (s *Service) call(ctx context.Context, st sagaStep, step ledger.Step) (writ
 		}
 		uuid, err := platform.CollectReward(ctx, d.CollectableUUID)
 		return writeResult{leatUUID: uuid}, err
+	case ledger.StepGiftcardDebit, ledger.StepPrepaidDebit:
+		if d.Amount <= 0 {
+			if step.Kind() == ledger.StepPrepaidDebit {
+				return writeResult{}, fmt.Errorf("%w: nothing left to take", loyalty.ErrPrepaidInsufficientBalance)
+			}
+			return writeResult{}, fmt.Errorf("%w: nothing left to take", loyalty.ErrGiftcardInsufficientBalance)
+		}
+		var (
+			uuid  string
+			after int64
+			err   error
+		)
+		if step.Kind() == ledger.StepPrepaidDebit {
+			uuid, after, err = platform.DebitPrepaid(ctx, d.ContactUUID, shop, d.Amount)
+		} else {
+			uuid, err = platform.DebitGiftcard(ctx, d.GiftcardUUID, shop, d.Amount, d.Tag)
+			if d.BalanceBefore != nil {
+				after = *d.BalanceBefore - d.Amount
+			}
+		}
+		return writeResult{leatUUID: uuid, details: func(d *ledger.StepDetails) { d.BalanceAfter = &after }}, err
 	case ledger.StepOrder:
 		res, err := platform.CreateOrder(ctx, orderOf(st.c, st.steps, d))
 		return writeResult{leatUUID: res.UUID, details: func(d *ledger.StepDetails) {
@@ -193,6 +261,36 @@ func (s *Service) reconcileWrite(ctx context.Context, st sagaStep, step ledger.S
 		}
 		// Collected rewards leave the list: gone means handed over.
 		return verdict{state: wasApplied}, nil
+	case ledger.StepGiftcardDebit:
+		// The transaction carries the step's tag: found means it happened.
+		uuid, found, err := platform.GiftcardTransactionByTag(ctx, d.GiftcardCode, d.Tag)
+		switch {
+		case err != nil:
+			return verdict{}, unavailable(err)
+		case found:
+			return verdict{state: wasApplied, result: writeResult{leatUUID: uuid}}, nil
+		}
+		return verdict{state: notYet}, nil
+	case ledger.StepPrepaidDebit:
+		// Prepaid transactions carry no tag: a payment of the amount at the
+		// shop since the intent, which no other step names, is this one.
+		debits, err := platform.PrepaidDebits(ctx, d.ContactUUID, st.acc.location.ShopUUID)
+		if err != nil {
+			return verdict{}, unavailable(err)
+		}
+		var candidates []string
+		for _, debit := range debits {
+			if debit.Amount == d.Amount && !debit.At.Before(step.IntentAt.Add(-clockSkew)) && !namedByAnotherStep(st.steps, step.ID, debit.UUID) {
+				candidates = append(candidates, debit.UUID)
+			}
+		}
+		switch len(candidates) {
+		case 0:
+			return verdict{state: notYet}, nil
+		case 1:
+			return verdict{state: wasApplied, result: writeResult{leatUUID: candidates[0]}}, nil
+		}
+		return verdict{state: cannotTell, why: fmt.Sprintf("%d prepaid payments of %d fit; Leat does not say which is this checkout's", len(candidates), d.Amount)}, nil
 	case ledger.StepOrder:
 		uuid, err := platform.FindOrder(ctx, d.ExternalID)
 		switch {
@@ -205,6 +303,10 @@ func (s *Service) reconcileWrite(ctx context.Context, st sagaStep, step ledger.S
 	}
 	return verdict{state: cannotTell, why: "no rule reconciles " + string(step.Kind())}, nil
 }
+
+// clockSkew allows for Leat's clock being behind the gateway's when a
+// transaction's time is compared with an intent's.
+const clockSkew = 2 * time.Minute
 
 // byBalance tells whether a points move of delta happened from the
 // customer's balance before and now.

@@ -256,6 +256,10 @@ var domainErrors = map[Code]error{
 	CodeVoucherDeactivated:          loyalty.ErrVoucherDeactivated,
 	CodeVoucherInactive:             loyalty.ErrVoucherNotActive,
 	CodePromotionInactive:           loyalty.ErrPromotionInactive,
+	CodeGiftcardExpired:             loyalty.ErrGiftcardExpired,
+	CodeInsufficientGiftcardBalance: loyalty.ErrGiftcardInsufficientBalance,
+	CodeGiftcardMaxAmountExceeded:   loyalty.ErrGiftcardMaxAmount,
+	CodeGiftcardInvalid:             loyalty.ErrGiftcardBlocked,
 }
 
 // translate turns a client error into the domain's, keeping Leat's message

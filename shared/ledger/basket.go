@@ -57,12 +57,35 @@ type VoucherItem struct {
 	LineIDs              []string `json:"line_ids,omitempty"`
 }
 
+// TenderType is how a tender pays.
+type TenderType string
+
+// The Leat tenders: a giftcard, or the customer's prepaid balance.
+const (
+	TenderGiftcard TenderType = "giftcard"
+	TenderPrepaid  TenderType = "prepaid"
+)
+
+// TenderItem pays part of the checkout from Leat money, debited while the
+// POS takes the rest.
+type TenderItem struct {
+	Type TenderType `json:"type"`
+	// Code and GiftcardUUID name the card of a giftcard tender.
+	Code         string `json:"code,omitempty"`
+	GiftcardUUID string `json:"giftcard_uuid,omitempty"`
+	// Amount is what the POS asked for, in minor units.
+	Amount int64 `json:"amount"`
+	// AllowPartial: with too little balance, take what there is.
+	AllowPartial bool `json:"allow_partial,omitempty"`
+}
+
 // Basket is what the POS asked for, with the Leat details the saga needs.
 type Basket struct {
 	Lines    []Line        `json:"lines"`
 	Rewards  []RewardItem  `json:"rewards,omitempty"`
 	Collects []CollectItem `json:"collect,omitempty"`
 	Vouchers []VoucherItem `json:"vouchers,omitempty"`
+	Tenders  []TenderItem  `json:"tenders,omitempty"`
 }
 
 // Discount is what the POS applies for one redeemed item.
@@ -81,9 +104,11 @@ type Discount struct {
 	PerLine map[string]int64 `json:"per_line,omitempty"`
 }
 
-// Totals sum the basket: Due is what the POS still charges.
+// Totals sum the basket: Due is what the POS still charges, after the
+// discounts and what Leat tenders paid.
 type Totals struct {
 	Lines     int64 `json:"lines"`
 	Discounts int64 `json:"discounts"`
+	Tendered  int64 `json:"tendered"`
 	Due       int64 `json:"due"`
 }

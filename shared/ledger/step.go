@@ -119,6 +119,23 @@ type StepDetails struct {
 	ExternalID string `json:"external_id,omitempty"`
 	// PointsEarned is what a Leat order earned.
 	PointsEarned *int64 `json:"points_earned,omitempty"`
+	// GiftcardUUID and GiftcardCode name the card of a giftcard step.
+	GiftcardUUID string `json:"giftcard_uuid,omitempty"`
+	GiftcardCode string `json:"giftcard_code,omitempty"`
+	// Amount is the money a giftcard or prepaid step moves, in minor units
+	// (positive: what is debited or loaded).
+	Amount int64 `json:"amount,omitempty"`
+	// BalanceBefore is the card's or the prepaid balance before the write
+	// (or the reversal), to tell afterwards whether a lost answer was applied.
+	BalanceBefore *int64 `json:"balance_before,omitempty"`
+	// BalanceAfter is the balance Leat reported, or the gateway worked out, after the write.
+	BalanceAfter *int64 `json:"balance_after,omitempty"`
+	// Tag marks a giftcard transaction (custom attribute) so that it can be
+	// found again when its answer was lost.
+	Tag string `json:"tag,omitempty"`
+	// ReversedBy says how a debit was given back: "reverse", or "credit" when
+	// Leat refused to reverse a transaction that was no longer the card's last.
+	ReversedBy string `json:"reversed_by,omitempty"`
 }
 
 // Step is one Leat write of a checkout, and its reversal.

@@ -41,6 +41,14 @@ var (
 	ErrVoucherContactMismatch = errors.New("loyalty: the voucher belongs to another customer")
 	// ErrCurrencyMismatch: the request's money is not in the Leat account's currency.
 	ErrCurrencyMismatch = errors.New("loyalty: currency differs from the account's")
+
+	ErrGiftcardExpired = errors.New("loyalty: giftcard expired")
+	// ErrGiftcardBlocked: the card exists but may not be used.
+	ErrGiftcardBlocked             = errors.New("loyalty: giftcard blocked")
+	ErrGiftcardInsufficientBalance = errors.New("loyalty: too little balance on the giftcard")
+	// ErrGiftcardMaxAmount: loading it would exceed its program's maximum.
+	ErrGiftcardMaxAmount          = errors.New("loyalty: the giftcard would exceed its program's maximum")
+	ErrPrepaidInsufficientBalance = errors.New("loyalty: too little prepaid balance")
 )
 
 // refinement is a sentinel for one case of a broader refusal. Its text starts
