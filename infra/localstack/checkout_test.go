@@ -151,6 +151,30 @@ type basket struct {
 	Collect  []map[string]any `json:"collect,omitempty"`
 	Vouchers []map[string]any `json:"vouchers,omitempty"`
 	Tenders  []map[string]any `json:"tenders,omitempty"`
+	Sales    []map[string]any `json:"giftcard_sales,omitempty"`
+	TopUps   []map[string]any `json:"prepaid_topups,omitempty"`
+}
+
+// sell turns line 4 (two sandwiches, EUR 29.00) into a giftcard sale: a
+// physical card by code, or a digital one sent to email.
+func (b *basket) sell(code, email string) *basket {
+	sale := map[string]any{"line_id": "4"}
+	if code != "" {
+		sale["code"] = code
+	} else {
+		sale["digital"] = true
+		if email != "" {
+			sale["email"] = email
+		}
+	}
+	b.Sales = append(b.Sales, sale)
+	return b
+}
+
+// topUp turns line 3 (a muffin, EUR 3.10) into a prepaid top-up.
+func (b *basket) topUp() *basket {
+	b.TopUps = append(b.TopUps, map[string]any{"line_id": "3"})
+	return b
 }
 
 func newBasket(contact string) *basket {
@@ -212,9 +236,15 @@ type checkoutView struct {
 		ID, Kind, Item, State string
 	} `json:"steps"`
 	Result *struct {
-		PointsEarned  *int64   `json:"points_earned"`
-		PointsBalance *int64   `json:"points_balance"`
-		Kept          []string `json:"kept_collectable"`
+		PointsEarned   *int64   `json:"points_earned"`
+		PointsBalance  *int64   `json:"points_balance"`
+		Kept           []string `json:"kept_collectable"`
+		PrepaidBalance *int64   `json:"prepaid_balance"`
+		Giftcards      []struct {
+			Code    string `json:"code"`
+			Balance int64  `json:"balance"`
+			Emailed bool   `json:"emailed"`
+		} `json:"giftcards_sold"`
 	} `json:"result"`
 	ClaimURL string `json:"claim_url"`
 }
@@ -557,6 +587,77 @@ func checkoutScenarios() []scenario {
 			assertCancelled(t, report(t, v.CheckoutID, "failed"), contact, -1)
 			if giftcardBalance(t, code) != 1700 {
 				t.Errorf("card holds %d, want 1700", giftcardBalance(t, code))
+			}
+		}},
+		{"a physical giftcard is loaded when paid, and stays empty when not", func(t *testing.T) {
+			stack.Sandbox.Reset() // the rack's empty cards, for this variant's run too
+			contact := newCustomer(t, 0)
+			done := report(t, startCheckout(t, newBasket(contact).sell("GC-0000-0001", "")).CheckoutID, "paid")
+			assertCompleted(t, done, contact, 0)
+			if giftcardBalance(t, "GC-0000-0001") != 2900 || len(done.Result.Giftcards) != 1 || done.Result.Giftcards[0].Balance != 2900 {
+				t.Errorf("sold card holds %d, result %+v", giftcardBalance(t, "GC-0000-0001"), done.Result)
+			}
+			assertCancelled(t, report(t, startCheckout(t, newBasket(contact).sell("GC-0000-0002", "")).CheckoutID, "failed"), contact, -1)
+			if giftcardBalance(t, "GC-0000-0002") != 0 {
+				t.Errorf("unsold card holds %d", giftcardBalance(t, "GC-0000-0002"))
+			}
+			again := call(t, request{Method: http.MethodPost, Path: "/v1/checkouts", Body: newBasket(contact).sell("GC-0000-0001", "").body(t)})
+			if again.Status != http.StatusConflict || again.problemCode(t) != "giftcard_not_empty" {
+				t.Errorf("selling a loaded card: %d %s", again.Status, again.Body)
+			}
+		}},
+		{"a digital giftcard is created, loaded and emailed when paid", func(t *testing.T) {
+			contact := newCustomer(t, 0)
+			sent := len(stack.Sandbox.SentEmails())
+			done := report(t, startCheckout(t, newBasket(contact).sell("", "friend@example.com")).CheckoutID, "paid")
+			assertCompleted(t, done, contact, 0)
+			if len(done.Result.Giftcards) != 1 || !done.Result.Giftcards[0].Emailed || giftcardBalance(t, done.Result.Giftcards[0].Code) != 2900 {
+				t.Fatalf("result %+v", done.Result)
+			}
+			emails := stack.Sandbox.SentEmails()
+			if len(emails) != sent+1 || emails[len(emails)-1].Email != "friend@example.com" || emails[len(emails)-1].GiftcardHash != done.Result.Giftcards[0].Code {
+				t.Errorf("emails %+v", emails[sent:])
+			}
+		}},
+		{"prepaid is topped up when paid, and not when payment fails", func(t *testing.T) {
+			contact := newCustomer(t, 0)
+			done := report(t, startCheckout(t, newBasket(contact).topUp()).CheckoutID, "paid")
+			assertCompleted(t, done, contact, 0)
+			if prepaidBalance(t, contact) != 310 || done.Result.PrepaidBalance == nil || *done.Result.PrepaidBalance != 310 {
+				t.Errorf("prepaid %d, result %+v", prepaidBalance(t, contact), done.Result)
+			}
+			assertCancelled(t, report(t, startCheckout(t, newBasket(contact).topUp()).CheckoutID, "failed"), contact, -1)
+			if prepaidBalance(t, contact) != 310 {
+				t.Errorf("prepaid %d after a failed top-up", prepaidBalance(t, contact))
+			}
+		}},
+		{"all six flows in one basket, paid and failed", func(t *testing.T) {
+			for _, outcome := range []string{"paid", "failed"} {
+				contact := newCustomer(t, 1000)
+				topUpPrepaid(t, contact, 500)
+				card, code := newGiftcard(t, 200), newVoucher(t, promotionPastry, contact)
+				b := newBasket(contact).reward(rewardUUID(t, rewardFreeCoffee), "").voucher(code, "lock_redeem").
+					sell("", "").topUp().tender("giftcard", card, 200, false).tender("prepaid", "", 100, false)
+				b.Vouchers[0]["line_ids"] = []string{"2"}
+				v := startCheckout(t, b)
+				// The coffee is free and the croissants EUR 2.50 off: 300 of them is left, all the tenders may
+				// pay, since they never pay for the giftcard sold or the prepaid topped up.
+				if v.Totals.Discounts != 570 || v.Totals.Tendered != 300 || v.Totals.Due != 4080-570-300 {
+					t.Fatalf("reserved: totals %+v", v.Totals)
+				}
+				done := report(t, v.CheckoutID, outcome)
+				if outcome == "paid" {
+					assertCompleted(t, done, contact, 900)
+					if giftcardBalance(t, card) != 0 || prepaidBalance(t, contact) != 500-100+310 || voucherStatus(t, code) != leat.VoucherRedeemed ||
+						len(done.Result.Giftcards) != 1 || giftcardBalance(t, done.Result.Giftcards[0].Code) != 2900 {
+						t.Errorf("paid: card %d, prepaid %d, voucher %s, sold %+v", giftcardBalance(t, card), prepaidBalance(t, contact), voucherStatus(t, code), done.Result.Giftcards)
+					}
+					continue
+				}
+				assertCancelled(t, done, contact, 1000)
+				if giftcardBalance(t, card) != 200 || prepaidBalance(t, contact) != 500 || voucherStatus(t, code) != leat.VoucherActive {
+					t.Errorf("failed: card %d, prepaid %d, voucher %s", giftcardBalance(t, card), prepaidBalance(t, contact), voucherStatus(t, code))
+				}
 			}
 		}},
 		{"cancel gives everything back", func(t *testing.T) {
@@ -992,6 +1093,25 @@ func lostAnswerScenarios() []scenario {
 				t.Errorf("card holds %d, want 2000", giftcardBalance(t, code))
 			}
 		}},
+		{"loading a sold giftcard", func(t *testing.T) {
+			contact := newCustomer(t, 0)
+			v := startCheckout(t, newBasket(contact).sell("", ""))
+			withFaults(t, "response_lost POST /giftcard-transactions x1")
+			done := report(t, v.CheckoutID, "paid")
+			assertCompleted(t, done, contact, 0)
+			if len(done.Result.Giftcards) != 1 || giftcardBalance(t, done.Result.Giftcards[0].Code) != 2900 {
+				t.Errorf("sold %+v", done.Result.Giftcards)
+			}
+		}},
+		{"a prepaid top-up", func(t *testing.T) {
+			contact := newCustomer(t, 0)
+			v := startCheckout(t, newBasket(contact).topUp())
+			withFaults(t, "response_lost POST /prepaid-transactions x1")
+			assertCompleted(t, report(t, v.CheckoutID, "paid"), contact, 0)
+			if prepaidBalance(t, contact) != 310 {
+				t.Errorf("prepaid %d, want 310", prepaidBalance(t, contact))
+			}
+		}},
 		{"a function that died between a reception and its answer", func(t *testing.T) {
 			contact := newCustomer(t, 1000)
 			v := startCheckout(t, coffee(t, contact))
@@ -1070,6 +1190,13 @@ func TestBadBasketsWriteNothing(t *testing.T) {
 		}(), 400, "validation_failed", "rewards[0].line_ids[0]"},
 		{"duplicate line id", func() *basket { b := newBasket(contact); b.Lines[1]["id"] = "1"; return b }(), 400, "validation_failed", "lines[1].id"},
 		{"a zero tender", newBasket(contact).tender("prepaid", "", 0, false), 400, "validation_failed", "tenders[0].amount"},
+		{"a tender paying for a giftcard sale", newBasket(contact).sell("", "").tender("giftcard", newGiftcard(t, 5000), 1500, false), 422, "tender_exceeds_due", "tenders[0]"},
+		{"a sale of an unknown line", func() *basket {
+			b := newBasket(contact).sell("", "")
+			b.Sales[0]["line_id"] = "9"
+			return b
+		}(), 400, "validation_failed", "giftcard_sales[0].line_id"},
+		{"a top-up without a customer", newBasket("").topUp(), 422, "contact_required", "prepaid_topups[0]"},
 		{"tenders over what is due", newBasket(contact).tender("giftcard", "GC-5000-0001", 3000, false).tender("giftcard", "GC-0000-0001", 1500, true), 422, "tender_exceeds_due", "tenders[1]"},
 		{"an unknown giftcard", newBasket(contact).tender("giftcard", "GC-NOPE", 100, false), 404, "giftcard_not_found", "tenders[0]"},
 		{"a blocked giftcard", newBasket(contact).tender("giftcard", "GC-BLOCKED-01", 100, false), 409, "giftcard_blocked", "tenders[0]"},

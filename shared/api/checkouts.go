@@ -45,6 +45,17 @@ type tenderRequest struct {
 	AllowPartial bool   `json:"allow_partial"`
 }
 
+type giftcardSaleRequest struct {
+	LineID  string `json:"line_id" validate:"required,max=64"`
+	Code    string `json:"code" validate:"required_without=Digital,excluded_with=Digital,max=255,printascii"`
+	Digital bool   `json:"digital"`
+	Email   string `json:"email" validate:"excluded_without=Digital,omitempty,email,max=255"`
+}
+
+type topUpRequest struct {
+	LineID string `json:"line_id" validate:"required,max=64"`
+}
+
 type checkoutRequest struct {
 	OrderID     string           `json:"order_id" validate:"required,max=80"`
 	LocationID  string           `json:"location_id" validate:"omitempty,max=63"`
@@ -55,6 +66,9 @@ type checkoutRequest struct {
 	Collect     []collectRequest `json:"collect" validate:"max=20,dive"`
 	Vouchers    []voucherRequest `json:"vouchers" validate:"max=20,dive"`
 	Tenders     []tenderRequest  `json:"tenders" validate:"max=10,dive"`
+	// GiftcardSales and PrepaidTopUps name lines that sell Leat money.
+	GiftcardSales []giftcardSaleRequest `json:"giftcard_sales" validate:"max=20,dive"`
+	PrepaidTopUps []topUpRequest        `json:"prepaid_topups" validate:"max=1,dive"`
 }
 
 func linesOf(in []lineRequest) []ledger.Line {
@@ -104,6 +118,12 @@ func StartCheckout(svc *checkout.Service) Route {
 		}
 		for _, v := range body.Vouchers {
 			cmd.Vouchers = append(cmd.Vouchers, checkout.VoucherRequest{Code: v.Code, Strategy: tenancy.VoucherStrategy(v.Strategy), LineIDs: v.LineIDs})
+		}
+		for _, s := range body.GiftcardSales {
+			cmd.GiftcardSales = append(cmd.GiftcardSales, checkout.GiftcardSaleRequest{LineID: s.LineID, Code: s.Code, Digital: s.Digital, Email: s.Email})
+		}
+		for _, t := range body.PrepaidTopUps {
+			cmd.PrepaidTopUps = append(cmd.PrepaidTopUps, t.LineID)
 		}
 		for _, t := range body.Tenders {
 			cmd.Tenders = append(cmd.Tenders, checkout.TenderRequest{Type: ledger.TenderType(t.Type), Code: t.Code, Amount: t.Amount, AllowPartial: t.AllowPartial})
@@ -287,11 +307,23 @@ type stepJSON struct {
 }
 
 type resultJSON struct {
-	OrderUUID     string   `json:"order_uuid,omitempty"`
-	PointsEarned  *int64   `json:"points_earned"`
-	PointsBalance *int64   `json:"points_balance"`
-	Redeemed      []string `json:"redeemed"`
-	Kept          []string `json:"kept_collectable"`
+	OrderUUID     string         `json:"order_uuid,omitempty"`
+	PointsEarned  *int64         `json:"points_earned"`
+	PointsBalance *int64         `json:"points_balance"`
+	Redeemed      []string       `json:"redeemed"`
+	Kept          []string       `json:"kept_collectable"`
+	Giftcards     []soldCardJSON `json:"giftcards_sold"`
+	// PrepaidBalance is the customer's prepaid balance after a top-up.
+	PrepaidBalance *int64 `json:"prepaid_balance,omitempty"`
+}
+
+// soldCardJSON is a card the checkout loaded, for the receipt.
+type soldCardJSON struct {
+	Source     string `json:"source"`
+	Code       string `json:"code"`
+	Balance    int64  `json:"balance"`
+	BalanceURL string `json:"balance_url,omitempty"`
+	Emailed    bool   `json:"emailed"`
 }
 
 func checkoutOf(v checkout.View) checkoutJSON {
@@ -338,12 +370,24 @@ func checkoutOf(v checkout.View) checkoutJSON {
 		}
 	}
 	if c.Result != nil || c.Status == ledger.CheckoutCompleted {
-		out.Result = &resultJSON{Redeemed: nonNil(redeemed), Kept: []string{}}
+		out.Result = &resultJSON{Redeemed: nonNil(redeemed), Kept: []string{}, Giftcards: []soldCardJSON{}}
+		for _, s := range v.Steps {
+			switch {
+			case s.State != ledger.StepDone:
+			case s.Kind() == ledger.StepGiftcardLoad:
+				out.Result.Giftcards = append(out.Result.Giftcards, soldCardJSON{
+					Source: s.Item(), Code: s.Details.GiftcardCode, Balance: s.Details.Amount,
+					BalanceURL: s.Details.BalanceURL, Emailed: s.Details.Emailed,
+				})
+			case s.Kind() == ledger.StepPrepaidTopUp:
+				out.Result.PrepaidBalance = s.Details.BalanceAfter
+			}
+		}
 		if c.Result != nil {
 			out.Result.OrderUUID, out.Result.PointsEarned, out.Result.PointsBalance = c.Result.OrderUUID, c.Result.PointsEarned, c.Result.PointsBalance
 		}
 	} else if len(kept) > 0 {
-		out.Result = &resultJSON{Redeemed: []string{}, Kept: kept}
+		out.Result = &resultJSON{Redeemed: []string{}, Kept: kept, Giftcards: []soldCardJSON{}}
 	}
 	return out
 }

@@ -50,6 +50,7 @@ var knownErrors = []struct {
 	{loyalty.ErrGiftcardInsufficientBalance, http.StatusConflict, CodeGiftcardInsufficientBalance, "The giftcard holds less than the amount"},
 	{loyalty.ErrGiftcardMaxAmount, http.StatusConflict, CodeGiftcardMaxAmount, "The giftcard would exceed its program's maximum"},
 	{loyalty.ErrPrepaidInsufficientBalance, http.StatusConflict, CodePrepaidInsufficientBalance, "The customer's prepaid balance is less than the amount"},
+	{loyalty.ErrGiftcardNotEmpty, http.StatusConflict, CodeGiftcardNotEmpty, "The giftcard for sale already holds money"},
 	{checkout.ErrTenderExceedsDue, http.StatusUnprocessableEntity, CodeTenderExceedsDue, "The tenders exceed what is due"},
 	{ledger.ErrCheckoutNotFound, http.StatusNotFound, CodeCheckoutNotFound, "Checkout not found"},
 	{checkout.ErrCustomerAttached, http.StatusConflict, CodeCustomerAttached, "The order already earned its points for a customer"},

@@ -85,6 +85,7 @@ const (
 	CodeGiftcardInsufficientBalance = "giftcard_insufficient_balance"
 	CodeGiftcardMaxAmount           = "giftcard_max_amount"
 	CodePrepaidInsufficientBalance  = "prepaid_insufficient_balance"
+	CodeGiftcardNotEmpty            = "giftcard_not_empty"
 	CodeTenderExceedsDue            = "tender_exceeds_due"
 	CodeCheckoutNotFound            = "checkout_not_found"
 	CodeCheckoutExists              = "checkout_exists"

@@ -177,6 +177,8 @@ func message(f validator.FieldError) string {
 	case "excluded_if":
 		field, value, _ := strings.Cut(f.Param(), " ")
 		return "cannot be given when " + jsonName(field) + " is " + value
+	case "excluded_without":
+		return "can only be given with " + jsonNames(f.Param())
 	case "excluded_with":
 		return "cannot be combined with " + jsonNames(f.Param())
 	case "email":

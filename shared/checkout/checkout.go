@@ -138,18 +138,27 @@ type Platform interface {
 	// DebitPrepaid pays amount from the contact's prepaid balance; it
 	// answers the transaction's uuid and the balance after it.
 	DebitPrepaid(ctx context.Context, contactUUID, shopUUID string, amount int64) (string, int64, error)
-	// PrepaidDebits lists the contact's recent prepaid payments at the shop, newest first.
-	PrepaidDebits(ctx context.Context, contactUUID, shopUUID string) ([]PrepaidDebit, error)
+	// CreditPrepaid tops the contact's prepaid balance up; it answers the
+	// transaction's uuid and the balance after it.
+	CreditPrepaid(ctx context.Context, contactUUID, shopUUID string, amount int64) (string, int64, error)
+	// PrepaidTransactions lists the contact's recent prepaid transactions at the shop.
+	PrepaidTransactions(ctx context.Context, contactUUID, shopUUID string) ([]PrepaidTransaction, error)
 	ReversePrepaidTransaction(ctx context.Context, transactionUUID string) (string, error)
+	// DefaultGiftcardProgram is the program digital cards are sold in, and its maximum balance (0: none).
+	DefaultGiftcardProgram(ctx context.Context) (uuid string, maxAmount int64, err error)
+	// CreateDigitalGiftcard creates an empty digital card.
+	CreateDigitalGiftcard(ctx context.Context, programUUID string) (loyalty.Giftcard, error)
+	// SendGiftcard emails a card to a contact with Leat's giftcard email.
+	SendGiftcard(ctx context.Context, giftcardUUID, contactUUID string) error
 }
 
 // ErrNotLastTransaction: Leat reverses only a giftcard's last transaction.
 var ErrNotLastTransaction = errors.New("checkout: not the giftcard's last transaction")
 
-// PrepaidDebit is one payment from a prepaid balance.
-type PrepaidDebit struct {
+// PrepaidTransaction is one move of a prepaid balance.
+type PrepaidTransaction struct {
 	UUID string
-	// Amount is what was paid, positive.
+	// Amount is positive for a top-up, negative for a payment.
 	Amount int64
 	At     time.Time
 }
@@ -203,7 +212,9 @@ type Order struct {
 	DiscountPerLine map[string]int64
 	Discounts       []AppliedDiscount
 	Payments        []LeatPayment
-	PaidAt          time.Time
+	// LineResults link the lines that sold Leat money to the load.
+	LineResults map[string]LeatPayment
+	PaidAt      time.Time
 }
 
 // LeatPayment is a tender the order was paid with in Leat.

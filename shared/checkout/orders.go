@@ -127,9 +127,19 @@ func orderOf(c ledger.Checkout, steps []ledger.Step, d ledger.StepDetails) Order
 		}
 		o.Discounts = append(o.Discounts, applied)
 	}
+	o.LineResults = map[string]LeatPayment{}
 	for _, step := range steps {
-		if (step.Kind() == ledger.StepGiftcardDebit || step.Kind() == ledger.StepPrepaidDebit) && step.State == ledger.StepDone && step.LeatUUID != "" {
+		if step.State != ledger.StepDone || step.LeatUUID == "" {
+			continue
+		}
+		i := itemIndex(step.Item())
+		switch step.Kind() {
+		case ledger.StepGiftcardDebit, ledger.StepPrepaidDebit:
 			o.Payments = append(o.Payments, LeatPayment{UUID: step.LeatUUID, Kind: step.Kind()})
+		case ledger.StepGiftcardLoad:
+			o.LineResults[c.Basket.GiftcardSales[i].LineID] = LeatPayment{UUID: step.LeatUUID, Kind: step.Kind()}
+		case ledger.StepPrepaidTopUp:
+			o.LineResults[c.Basket.PrepaidTopUps[i].LineID] = LeatPayment{UUID: step.LeatUUID, Kind: step.Kind()}
 		}
 	}
 	// What the POS took off beyond the gateway's own amounts is its rules':

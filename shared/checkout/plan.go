@@ -96,6 +96,13 @@ func confirmPlan(c ledger.Checkout) []ledger.StepID {
 	for i := range c.Basket.Collects {
 		plan = append(plan, mustStepID(ledger.StepRewardCollection, fmt.Sprintf("collect[%d]", i)))
 	}
+	// Leat money sold is loaded only once it is paid for.
+	for i := range c.Basket.GiftcardSales {
+		plan = append(plan, mustStepID(ledger.StepGiftcardLoad, fmt.Sprintf("giftcard_sales[%d]", i)))
+	}
+	for i := range c.Basket.PrepaidTopUps {
+		plan = append(plan, mustStepID(ledger.StepPrepaidTopUp, fmt.Sprintf("prepaid_topups[%d]", i)))
+	}
 	return plan
 }
 

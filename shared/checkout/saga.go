@@ -257,6 +257,20 @@ type writeResult struct {
 // write calls Leat for a pending step this invocation holds the lease of,
 // and records the answer.
 func (s *Service) write(ctx context.Context, st sagaStep, step ledger.Step) (StepResult, error) {
+	if step.Kind() == ledger.StepGiftcardLoad && step.Details.GiftcardUUID == "" {
+		created, err := s.createDigitalCard(ctx, st, step)
+		if outcomeOf(err) == rejected {
+			var inFlight *StepInFlightError
+			var store *StoreUnavailableError
+			if !errors.As(err, &inFlight) && !errors.As(err, &store) {
+				return s.record(ctx, st, step, writeResult{}, err)
+			}
+		}
+		if err != nil {
+			return StepResult{}, err
+		}
+		step = created
+	}
 	result, err := s.call(ctx, st, step)
 	// A partial tender whose balance moved since it was read takes what is
 	// there now, once, and never more than it was asked for.
@@ -275,7 +289,68 @@ func (s *Service) write(ctx context.Context, st sagaStep, step ledger.Step) (Ste
 		}
 		result, err = s.call(ctx, st, step)
 	}
-	return s.record(ctx, st, step, result, err)
+	out, err := s.record(ctx, st, step, result, err)
+	if err == nil && out.Outcome == OutcomeDone && step.Kind() == ledger.StepGiftcardLoad {
+		s.sendDigitalCard(ctx, st, step.ID)
+	}
+	return out, err
+}
+
+// sendDigitalCard emails a loaded digital card to its buyer: the checkout's
+// customer, or the email the POS gave. The card is loaded either way, and its
+// code and balance page are on the receipt, so a failure is logged, not retried.
+func (s *Service) sendDigitalCard(ctx context.Context, st sagaStep, id ledger.StepID) {
+	_, steps, err := s.load(ctx, st.c.Tenant, st.c.ID)
+	if err != nil {
+		return
+	}
+	step, _ := findStep(steps, id)
+	i := itemIndex(step.Item())
+	if !st.c.Basket.GiftcardSales[i].Digital() || step.Details.Emailed {
+		return
+	}
+	log := logging.From(ctx).With("step", string(id))
+	contact := step.Details.ContactUUID
+	if email := step.Details.Email; email != "" {
+		customer, err := st.acc.platform.FindOrCreateCustomer(ctx, email)
+		if err != nil {
+			log.Warn("the digital giftcard's buyer could not be found", "error", err.Error())
+			return
+		}
+		contact = customer.UUID
+	}
+	if contact == "" {
+		return
+	}
+	if err := st.acc.platform.SendGiftcard(ctx, step.Details.GiftcardUUID, contact); err != nil {
+		log.Warn("the digital giftcard was loaded but not emailed", "error", err.Error())
+		return
+	}
+	step.Details.Emailed = true
+	if _, err := s.ledger.SaveStep(ctx, st.c.Tenant, step); err != nil {
+		log.Warn("the digital giftcard was emailed but the ledger did not learn it", "error", err.Error())
+	}
+}
+
+// createDigitalCard creates the card a digital sale loads and records it on
+// the step before any money moves. A card created twice after a lost answer
+// stays empty: only the recorded one is ever loaded.
+func (s *Service) createDigitalCard(ctx context.Context, st sagaStep, step ledger.Step) (ledger.Step, error) {
+	i := itemIndex(step.Item())
+	card, err := st.acc.platform.CreateDigitalGiftcard(ctx, st.c.Basket.GiftcardSales[i].ProgramUUID)
+	switch outcomeOf(err) {
+	case applied:
+	case rejected:
+		return step, err
+	default:
+		return step, &LeatUnavailableError{Err: err}
+	}
+	step.Details.GiftcardUUID, step.Details.GiftcardCode, step.Details.BalanceURL = card.UUID, card.Code, card.BalanceURL
+	saved, err := s.ledger.SaveStep(ctx, st.c.Tenant, step)
+	if err != nil {
+		return step, s.storeError(err, step.ID)
+	}
+	return saved, nil
 }
 
 // partialTender is the tender of a debit step that may take less than asked.

@@ -41,6 +41,18 @@ type StartCommand struct {
 	Collects    []CollectRequest
 	Vouchers    []VoucherRequest
 	Tenders     []TenderRequest
+	// GiftcardSales and PrepaidTopUps name the lines that load Leat money.
+	GiftcardSales []GiftcardSaleRequest
+	PrepaidTopUps []string
+}
+
+// GiftcardSaleRequest sells a giftcard for its line's amount: a physical
+// card by Code, or a digital one, sent to Email (or the checkout's customer).
+type GiftcardSaleRequest struct {
+	LineID  string
+	Code    string
+	Digital bool
+	Email   string
 }
 
 // TenderRequest pays Amount (minor units) with a giftcard (Code) or the
@@ -232,7 +244,12 @@ func (s *Service) check(ctx context.Context, acc account, tenant tenancy.TenantI
 	if errors.As(err, &noLine) {
 		return ledger.Checkout{}, &InvalidError{Field: noLine.Source, Code: "no_matching_line", Message: "applies to no line of the basket: " + noLine.Reason}
 	}
-	if basket.Tenders, err = facts.tenders(cmd, totals.Due, s.now()); err != nil {
+	if basket.GiftcardSales, basket.PrepaidTopUps, err = facts.sales(cmd, discounts, s.now()); err != nil {
+		return ledger.Checkout{}, err
+	}
+	// Leat money does not pay for Leat money: tenders cover only what is
+	// due for the other lines.
+	if basket.Tenders, err = facts.tenders(cmd, totals.Due-salesDue(basket), s.now()); err != nil {
 		return ledger.Checkout{}, err
 	}
 	now := s.now().UTC()
@@ -299,7 +316,10 @@ type accountFacts struct {
 	vouchers     map[string]loyalty.Voucher
 	giftcards    map[string]loyalty.Giftcard
 	prepaid      int64
-	missing      map[string]error // per reward uuid, voucher or giftcard code: not found
+	// program and programMax are the program digital cards are sold in.
+	program    string
+	programMax int64
+	missing    map[string]error // per reward uuid, voucher or giftcard code: not found
 }
 
 // readAccount reads, all at once, what the basket's items need.
@@ -361,23 +381,125 @@ func (s *Service) readAccount(ctx context.Context, acc account, cmd StartCommand
 			return err
 		})
 	}
+	var codes []string
 	for _, t := range cmd.Tenders {
-		if t.Type != ledger.TenderGiftcard {
+		if t.Type == ledger.TenderGiftcard {
+			codes = append(codes, t.Code)
+		}
+	}
+	for _, sale := range cmd.GiftcardSales {
+		if sale.Digital {
+			calls = append(calls, func(ctx context.Context) (err error) {
+				f.program, f.programMax, err = acc.platform.DefaultGiftcardProgram(ctx)
+				return err
+			})
 			continue
 		}
+		codes = append(codes, sale.Code)
+	}
+	for _, code := range codes {
 		calls = append(calls, func(ctx context.Context) error {
-			card, err := acc.platform.GiftcardByCode(ctx, t.Code)
+			card, err := acc.platform.GiftcardByCode(ctx, code)
 			mu.Lock()
 			defer mu.Unlock()
 			if errors.Is(err, loyalty.ErrGiftcardNotFound) {
-				f.missing[t.Code] = err
+				f.missing[code] = err
 				return nil
 			}
-			f.giftcards[t.Code] = card
+			f.giftcards[code] = card
 			return err
 		})
 	}
 	return f, fanout.All(ctx, calls...)
+}
+
+// sales checks the lines that load Leat money: each names a line once; a
+// physical card must be usable and still empty; a top-up needs the customer;
+// no card may end above its program's maximum.
+func (f accountFacts) sales(cmd StartCommand, discounts []ledger.Discount, now time.Time) ([]ledger.GiftcardSale, []ledger.PrepaidTopUp, error) {
+	due := lineDue(cmd.Lines, discounts)
+	used := map[string]bool{}
+	line := func(field, id string) (int64, error) {
+		amount, ok := due[id]
+		switch {
+		case !ok:
+			return 0, &InvalidError{Field: field, Code: "unknown_line", Message: "names no line of the basket"}
+		case used[id]:
+			return 0, &InvalidError{Field: field, Code: "duplicate", Message: "the line is sold twice"}
+		}
+		used[id] = true
+		return amount, nil
+	}
+	var sales []ledger.GiftcardSale
+	for i, s := range cmd.GiftcardSales {
+		item := fmt.Sprintf("giftcard_sales[%d]", i)
+		amount, err := line(item+".line_id", s.LineID)
+		if err != nil {
+			return nil, nil, err
+		}
+		sale := ledger.GiftcardSale{LineID: s.LineID, Amount: amount, Email: s.Email}
+		maxAmount := f.programMax
+		if s.Digital {
+			sale.ProgramUUID = f.program
+		} else {
+			if err, missing := f.missing[s.Code]; missing {
+				return nil, nil, &ItemError{Item: item, Err: err}
+			}
+			card := f.giftcards[s.Code]
+			switch {
+			case !card.Active:
+				return nil, nil, &ItemError{Item: item, Err: loyalty.ErrGiftcardBlocked}
+			case card.ExpiresAt != nil && !card.ExpiresAt.After(now):
+				return nil, nil, &ItemError{Item: item, Err: loyalty.ErrGiftcardExpired}
+			case !card.Balance.IsZero():
+				return nil, nil, &ItemError{Item: item, Err: fmt.Errorf("%w: it holds %d", loyalty.ErrGiftcardNotEmpty, card.Balance.Amount)}
+			}
+			sale.Code, sale.GiftcardUUID, maxAmount = card.Code, card.UUID, card.MaxBalance.Amount
+		}
+		if maxAmount > 0 && amount > maxAmount {
+			return nil, nil, &ItemError{Item: item, Err: fmt.Errorf("%w: at most %d", loyalty.ErrGiftcardMaxAmount, maxAmount)}
+		}
+		sales = append(sales, sale)
+	}
+	var topUps []ledger.PrepaidTopUp
+	for i, id := range cmd.PrepaidTopUps {
+		item := fmt.Sprintf("prepaid_topups[%d]", i)
+		if cmd.ContactUUID == "" {
+			return nil, nil, &ItemError{Item: item, Err: fmt.Errorf("%w: prepaid credit belongs to a customer", loyalty.ErrContactRequired)}
+		}
+		amount, err := line(item+".line_id", id)
+		if err != nil {
+			return nil, nil, err
+		}
+		topUps = append(topUps, ledger.PrepaidTopUp{LineID: id, Amount: amount})
+	}
+	return sales, topUps, nil
+}
+
+// lineDue is what each line costs after the discounts on it.
+func lineDue(lines []ledger.Line, discounts []ledger.Discount) map[string]int64 {
+	due := make(map[string]int64, len(lines))
+	for _, l := range lines {
+		due[l.ID] = l.Total()
+	}
+	for _, d := range discounts {
+		for id, amount := range d.PerLine {
+			due[id] -= amount
+		}
+	}
+	return due
+}
+
+// salesDue is what the lines that load Leat money cost.
+func salesDue(b ledger.Basket) int64 {
+	var sum int64
+	for _, s := range b.GiftcardSales {
+		sum += s.Amount
+	}
+	for _, t := range b.PrepaidTopUps {
+		sum += t.Amount
+	}
+	return sum
 }
 
 // tenders checks the Leat tenders against the cards and the prepaid balance:

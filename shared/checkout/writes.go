@@ -123,6 +123,14 @@ func (s *Service) confirmDetails(st sagaStep, id ledger.StepID) (ledger.StepDeta
 			d.CollectableUUID = reception.LeatUUID
 		}
 		return d, nil
+	case id.Kind() == ledger.StepGiftcardLoad && i >= 0 && i < len(c.Basket.GiftcardSales):
+		sale := c.Basket.GiftcardSales[i]
+		return ledger.StepDetails{
+			ContactUUID: c.ContactUUID, GiftcardUUID: sale.GiftcardUUID, GiftcardCode: sale.Code, Amount: sale.Amount,
+			Email: sale.Email, Tag: ledger.ExternalIdentifier(c.Tenant, c.ID) + "/" + string(id),
+		}, nil
+	case id.Kind() == ledger.StepPrepaidTopUp && i >= 0 && i < len(c.Basket.PrepaidTopUps):
+		return ledger.StepDetails{ContactUUID: c.ContactUUID, Amount: c.Basket.PrepaidTopUps[i].Amount}, nil
 	case id.Kind() == ledger.StepRewardCollection && i >= 0 && i < len(c.Basket.Collects):
 		col := c.Basket.Collects[i]
 		return ledger.StepDetails{ContactUUID: c.ContactUUID, RewardUUID: col.RewardUUID, CollectableUUID: col.CollectableUUID}, nil
@@ -169,6 +177,13 @@ func (s *Service) call(ctx context.Context, st sagaStep, step ledger.Step) (writ
 				after = *d.BalanceBefore - d.Amount
 			}
 		}
+		return writeResult{leatUUID: uuid, details: func(d *ledger.StepDetails) { d.BalanceAfter = &after }}, err
+	case ledger.StepGiftcardLoad:
+		uuid, err := platform.CreditGiftcard(ctx, d.GiftcardUUID, shop, d.Amount, d.Tag)
+		after := d.Amount // a card for sale held nothing
+		return writeResult{leatUUID: uuid, details: func(d *ledger.StepDetails) { d.BalanceAfter = &after }}, err
+	case ledger.StepPrepaidTopUp:
+		uuid, after, err := platform.CreditPrepaid(ctx, d.ContactUUID, shop, d.Amount)
 		return writeResult{leatUUID: uuid, details: func(d *ledger.StepDetails) { d.BalanceAfter = &after }}, err
 	case ledger.StepOrder:
 		res, err := platform.CreateOrder(ctx, orderOf(st.c, st.steps, d))
@@ -261,7 +276,10 @@ func (s *Service) reconcileWrite(ctx context.Context, st sagaStep, step ledger.S
 		}
 		// Collected rewards leave the list: gone means handed over.
 		return verdict{state: wasApplied}, nil
-	case ledger.StepGiftcardDebit:
+	case ledger.StepGiftcardDebit, ledger.StepGiftcardLoad:
+		if d.GiftcardCode == "" {
+			return verdict{state: notYet}, nil // a digital card not created yet
+		}
 		// The transaction carries the step's tag: found means it happened.
 		uuid, found, err := platform.GiftcardTransactionByTag(ctx, d.GiftcardCode, d.Tag)
 		switch {
@@ -274,23 +292,9 @@ func (s *Service) reconcileWrite(ctx context.Context, st sagaStep, step ledger.S
 	case ledger.StepPrepaidDebit:
 		// Prepaid transactions carry no tag: a payment of the amount at the
 		// shop since the intent, which no other step names, is this one.
-		debits, err := platform.PrepaidDebits(ctx, d.ContactUUID, st.acc.location.ShopUUID)
-		if err != nil {
-			return verdict{}, unavailable(err)
-		}
-		var candidates []string
-		for _, debit := range debits {
-			if debit.Amount == d.Amount && !debit.At.Before(step.IntentAt.Add(-clockSkew)) && !namedByAnotherStep(st.steps, step.ID, debit.UUID) {
-				candidates = append(candidates, debit.UUID)
-			}
-		}
-		switch len(candidates) {
-		case 0:
-			return verdict{state: notYet}, nil
-		case 1:
-			return verdict{state: wasApplied, result: writeResult{leatUUID: candidates[0]}}, nil
-		}
-		return verdict{state: cannotTell, why: fmt.Sprintf("%d prepaid payments of %d fit; Leat does not say which is this checkout's", len(candidates), d.Amount)}, nil
+		return s.byPrepaidTransaction(ctx, st, step, -d.Amount)
+	case ledger.StepPrepaidTopUp:
+		return s.byPrepaidTransaction(ctx, st, step, d.Amount)
 	case ledger.StepOrder:
 		uuid, err := platform.FindOrder(ctx, d.ExternalID)
 		switch {
@@ -302,6 +306,30 @@ func (s *Service) reconcileWrite(ctx context.Context, st sagaStep, step ledger.S
 		return verdict{state: wasApplied, result: writeResult{leatUUID: uuid}}, nil
 	}
 	return verdict{state: cannotTell, why: "no rule reconciles " + string(step.Kind())}, nil
+}
+
+// byPrepaidTransaction finds a lost prepaid write among the contact's
+// transactions, which carry no tag: one of the amount (signed) at the shop
+// since the intent, which no other step names, is it; none means it did not
+// happen; more than one cannot be told apart.
+func (s *Service) byPrepaidTransaction(ctx context.Context, st sagaStep, step ledger.Step, amount int64) (verdict, error) {
+	transactions, err := st.acc.platform.PrepaidTransactions(ctx, step.Details.ContactUUID, st.acc.location.ShopUUID)
+	if err != nil {
+		return verdict{}, unavailable(err)
+	}
+	var candidates []string
+	for _, tx := range transactions {
+		if tx.Amount == amount && !tx.At.Before(step.IntentAt.Add(-clockSkew)) && !namedByAnotherStep(st.steps, step.ID, tx.UUID) {
+			candidates = append(candidates, tx.UUID)
+		}
+	}
+	switch len(candidates) {
+	case 0:
+		return verdict{state: notYet}, nil
+	case 1:
+		return verdict{state: wasApplied, result: writeResult{leatUUID: candidates[0]}}, nil
+	}
+	return verdict{state: cannotTell, why: fmt.Sprintf("%d prepaid transactions of %d fit; Leat does not say which is this checkout's", len(candidates), amount)}, nil
 }
 
 // clockSkew allows for Leat's clock being behind the gateway's when a

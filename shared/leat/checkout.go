@@ -139,6 +139,13 @@ func (p *Platform) CreateOrder(ctx context.Context, o checkout.Order) (checkout.
 			TotalAmount: l.Total() - discount, DiscountAmount: discount,
 			Product: &OrderProduct{ExternalIdentifier: l.SKU, Name: l.Name},
 		})
+		if result, sold := o.LineResults[l.ID]; sold {
+			t := LinkGiftcardTransaction
+			if result.Kind == ledger.StepPrepaidTopUp {
+				t = LinkPrepaidTransaction
+			}
+			req.LineItems[len(req.LineItems)-1].Result = &LinkedObject{UUID: result.UUID, Type: t}
+		}
 		req.OrderAmount += l.Total()
 		req.TotalDiscountAmount += discount
 	}
@@ -288,19 +295,52 @@ func (p *Platform) DebitPrepaid(ctx context.Context, contactUUID, shopUUID strin
 	return tx.UUID, tx.Balance.BalanceInCents, nil
 }
 
-// PrepaidDebits lists the contact's recent prepaid payments at the shop.
-func (p *Platform) PrepaidDebits(ctx context.Context, contactUUID, shopUUID string) ([]checkout.PrepaidDebit, error) {
+// PrepaidTransactions lists the contact's recent prepaid transactions at the shop.
+func (p *Platform) PrepaidTransactions(ctx context.Context, contactUUID, shopUUID string) ([]checkout.PrepaidTransaction, error) {
 	res, err := p.client.ListPrepaidTransactions(ctx, ListPrepaidTransactionsRequest{ContactUUID: contactUUID, ShopUUID: shopUUID, Limit: 30})
 	if err != nil {
 		return nil, translate(err)
 	}
-	var out []checkout.PrepaidDebit
+	out := make([]checkout.PrepaidTransaction, 0, len(res.Items))
 	for _, tx := range res.Items {
-		if tx.AmountInCents < 0 {
-			out = append(out, checkout.PrepaidDebit{UUID: tx.UUID, Amount: -tx.AmountInCents, At: tx.CreatedAt})
-		}
+		out = append(out, checkout.PrepaidTransaction{UUID: tx.UUID, Amount: tx.AmountInCents, At: tx.CreatedAt})
 	}
 	return out, nil
+}
+
+// CreditPrepaid tops a contact's prepaid balance up.
+func (p *Platform) CreditPrepaid(ctx context.Context, contactUUID, shopUUID string, amount int64) (string, int64, error) {
+	tx, err := p.client.CreatePrepaidTransaction(ctx, CreatePrepaidTransactionRequest{ContactUUID: contactUUID, ShopUUID: shopUUID, AmountInCents: amount})
+	if err != nil {
+		return "", 0, writeError(err)
+	}
+	return tx.UUID, tx.Balance.BalanceInCents, nil
+}
+
+// DefaultGiftcardProgram is the account's first giftcard program.
+func (p *Platform) DefaultGiftcardProgram(ctx context.Context) (string, int64, error) {
+	programs, err := p.client.ListGiftcardPrograms(ctx)
+	if err != nil {
+		return "", 0, translate(err)
+	}
+	if len(programs) == 0 {
+		return "", 0, fmt.Errorf("%w: the Leat account has no giftcard program", loyalty.ErrPlatformRejected)
+	}
+	return programs[0].UUID, programs[0].MaxAmountInCents, nil
+}
+
+// CreateDigitalGiftcard creates an empty digital card.
+func (p *Platform) CreateDigitalGiftcard(ctx context.Context, programUUID string) (loyalty.Giftcard, error) {
+	g, err := p.client.CreateDigitalGiftcard(ctx, programUUID)
+	if err != nil {
+		return loyalty.Giftcard{}, writeError(err)
+	}
+	return p.giftcard(*g), nil
+}
+
+// SendGiftcard emails a card to a contact.
+func (p *Platform) SendGiftcard(ctx context.Context, giftcardUUID, contactUUID string) error {
+	return translate(p.client.SendGiftcardByEmail(ctx, SendGiftcardEmailRequest{GiftcardUUID: giftcardUUID, ContactUUID: contactUUID}))
 }
 
 // ReversePrepaidTransaction gives a prepaid payment back.

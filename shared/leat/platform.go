@@ -175,13 +175,18 @@ func (p *Platform) GiftcardByCode(ctx context.Context, code string) (loyalty.Gif
 	if err != nil {
 		return loyalty.Giftcard{}, translate(err)
 	}
+	return p.giftcard(*g), nil
+}
+
+func (p *Platform) giftcard(g Giftcard) loyalty.Giftcard {
 	return loyalty.Giftcard{
 		UUID: g.UUID, Code: g.Hash, Physical: strings.EqualFold(g.Type, "PHYSICAL"), Active: g.Active,
 		Balance:     money.Money{Amount: g.AmountInCents, Currency: p.currency},
 		ExpiresAt:   optionalTime(g.ExpirationDate),
 		ProgramUUID: g.Program.UUID, ProgramName: g.Program.Name,
 		MaxBalance: money.Money{Amount: g.Program.MaxAmountInCents, Currency: p.currency},
-	}, nil
+		BalanceURL: g.URL,
+	}
 }
 
 var portalKinds = map[loyalty.PortalSessionKind]PortalSessionKind{

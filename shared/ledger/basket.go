@@ -79,6 +79,29 @@ type TenderItem struct {
 	AllowPartial bool `json:"allow_partial,omitempty"`
 }
 
+// GiftcardSale loads a giftcard with its line's amount once paid: a
+// physical card from the rack, or a digital one created then.
+type GiftcardSale struct {
+	LineID string `json:"line_id"`
+	Amount int64  `json:"amount"`
+	// Code and GiftcardUUID name a physical card.
+	Code         string `json:"code,omitempty"`
+	GiftcardUUID string `json:"giftcard_uuid,omitempty"`
+	// ProgramUUID is the program a digital card is created in.
+	ProgramUUID string `json:"program_uuid,omitempty"`
+	// Email receives a digital card (its customer is found or created).
+	Email string `json:"email,omitempty"`
+}
+
+// Digital reports a card created when paid.
+func (g GiftcardSale) Digital() bool { return g.GiftcardUUID == "" }
+
+// PrepaidTopUp adds its line's amount to the customer's prepaid balance once paid.
+type PrepaidTopUp struct {
+	LineID string `json:"line_id"`
+	Amount int64  `json:"amount"`
+}
+
 // Basket is what the POS asked for, with the Leat details the saga needs.
 type Basket struct {
 	Lines    []Line        `json:"lines"`
@@ -86,6 +109,9 @@ type Basket struct {
 	Collects []CollectItem `json:"collect,omitempty"`
 	Vouchers []VoucherItem `json:"vouchers,omitempty"`
 	Tenders  []TenderItem  `json:"tenders,omitempty"`
+	// GiftcardSales and PrepaidTopUps are lines that load Leat money.
+	GiftcardSales []GiftcardSale `json:"giftcard_sales,omitempty"`
+	PrepaidTopUps []PrepaidTopUp `json:"prepaid_topups,omitempty"`
 }
 
 // Discount is what the POS applies for one redeemed item.

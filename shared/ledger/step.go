@@ -133,6 +133,11 @@ type StepDetails struct {
 	// Tag marks a giftcard transaction (custom attribute) so that it can be
 	// found again when its answer was lost.
 	Tag string `json:"tag,omitempty"`
+	// BalanceURL is a loaded card's public balance page.
+	BalanceURL string `json:"balance_url,omitempty"`
+	// Email is where a digital card is sent; Emailed that it was.
+	Email   string `json:"email,omitempty"`
+	Emailed bool   `json:"emailed,omitempty"`
 	// ReversedBy says how a debit was given back: "reverse", or "credit" when
 	// Leat refused to reverse a transaction that was no longer the card's last.
 	ReversedBy string `json:"reversed_by,omitempty"`

@@ -134,6 +134,8 @@ type Giftcard struct {
 	ProgramName string
 	// MaxBalance is the program's ceiling; zero when it has none.
 	MaxBalance money.Money
+	// BalanceURL is the card's public balance page, for the receipt.
+	BalanceURL string
 }
 
 // PortalSessionKind selects one of Leat's hosted flows.

@@ -49,6 +49,8 @@ var (
 	// ErrGiftcardMaxAmount: loading it would exceed its program's maximum.
 	ErrGiftcardMaxAmount          = errors.New("loyalty: the giftcard would exceed its program's maximum")
 	ErrPrepaidInsufficientBalance = errors.New("loyalty: too little prepaid balance")
+	// ErrGiftcardNotEmpty: a physical card for sale must still hold nothing.
+	ErrGiftcardNotEmpty = errors.New("loyalty: the giftcard for sale is not empty")
 )
 
 // refinement is a sentinel for one case of a broader refusal. Its text starts
