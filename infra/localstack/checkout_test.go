@@ -1093,6 +1093,46 @@ func lostAnswerScenarios() []scenario {
 				t.Errorf("card holds %d, want 2000", giftcardBalance(t, code))
 			}
 		}},
+		{"reversal of a prepaid debit", func(t *testing.T) {
+			contact := newCustomer(t, 0)
+			topUpPrepaid(t, contact, 2000)
+			v := startCheckout(t, newBasket(contact).tender("prepaid", "", 1200, false))
+			withFaults(t, "response_lost POST /prepaid-transactions/{uuid}/reverse x1")
+			assertCancelled(t, report(t, v.CheckoutID, "failed"), contact, -1)
+			if prepaidBalance(t, contact) != 2000 {
+				t.Errorf("prepaid %d, want 2000", prepaidBalance(t, contact))
+			}
+		}},
+		{"the credit that gives a card used since its money back", func(t *testing.T) {
+			contact := newCustomer(t, 0)
+			code := newGiftcard(t, 2000)
+			v := startCheckout(t, newBasket(contact).tender("giftcard", code, 1000, false))
+			card, err := leatClient(t).FindGiftcard(context.Background(), code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := leatClient(t).CreateGiftcardTransaction(context.Background(), leat.CreateGiftcardTransactionRequest{GiftcardUUID: card.UUID, ShopUUID: stack.Tenant.Locations[0].ShopUUID, AmountInCents: -300}); err != nil {
+				t.Fatal(err)
+			}
+			withFaults(t, "response_lost POST /giftcard-transactions x1")
+			assertCancelled(t, report(t, v.CheckoutID, "failed"), contact, -1)
+			if giftcardBalance(t, code) != 1700 {
+				t.Errorf("card holds %d, want 1700", giftcardBalance(t, code))
+			}
+		}},
+		{"Leat refusing money writes now and then", func(t *testing.T) {
+			contact := newCustomer(t, 0)
+			topUpPrepaid(t, contact, 1000)
+			card := newGiftcard(t, 1000)
+			withFaults(t, "maintenance POST /giftcard-transactions x2; rate_limit POST /prepaid-transactions x2")
+			b := newBasket(contact).sell("", "").topUp().tender("giftcard", card, 400, false).tender("prepaid", "", 200, false)
+			b.Lines = append(b.Lines, map[string]any{"id": "5", "sku": "TEA", "name": "Tea", "quantity": 2, "unit_price": 300})
+			done := report(t, startCheckout(t, b).CheckoutID, "paid")
+			assertCompleted(t, done, contact, 0)
+			if giftcardBalance(t, card) != 600 || prepaidBalance(t, contact) != 1000-200+310 || giftcardBalance(t, done.Result.Giftcards[0].Code) != 2900 {
+				t.Errorf("card %d, prepaid %d, sold %+v", giftcardBalance(t, card), prepaidBalance(t, contact), done.Result.Giftcards)
+			}
+		}},
 		{"loading a sold giftcard", func(t *testing.T) {
 			contact := newCustomer(t, 0)
 			v := startCheckout(t, newBasket(contact).sell("", ""))
