@@ -660,6 +660,49 @@ func checkoutScenarios() []scenario {
 				}
 			}
 		}},
+		{"a tender added while awaiting payment is debited in the saga, and given back when the payment fails", func(t *testing.T) {
+			for _, outcome := range []string{"paid", "failed"} {
+				contact := newCustomer(t, 0)
+				topUpPrepaid(t, contact, 800)
+				first, second := newGiftcard(t, 1000), newGiftcard(t, 600)
+				v := startCheckout(t, newBasket(contact).tender("giftcard", first, 1000, false))
+				added := func(body string) answer {
+					return call(t, request{Method: http.MethodPost, Path: "/v1/checkouts/" + v.CheckoutID + "/tenders", Body: body})
+				}
+				a := added(`{"type":"giftcard","code":"` + second + `","amount":900,"allow_partial":true}`)
+				var taken struct {
+					Tender struct {
+						Taken        int64  `json:"taken"`
+						BalanceAfter *int64 `json:"balance_after"`
+					} `json:"tender"`
+					Due int64 `json:"due"`
+				}
+				if a.Status != http.StatusCreated || json.Unmarshal(a.Body, &taken) != nil || taken.Tender.Taken != 600 || taken.Due != 4080-1600 {
+					t.Fatalf("added giftcard: %d %s", a.Status, a.Body)
+				}
+				if a := added(`{"type":"prepaid","amount":500}`); a.Status != http.StatusCreated {
+					t.Fatalf("added prepaid: %d %s", a.Status, a.Body)
+				}
+				if a := added(`{"type":"prepaid","amount":100}`); a.Status != http.StatusBadRequest {
+					t.Errorf("the prepaid balance twice: %d %s", a.Status, a.Body)
+				}
+				if giftcardBalance(t, second) != 0 || prepaidBalance(t, contact) != 300 {
+					t.Fatalf("while waiting: card %d, prepaid %d", giftcardBalance(t, second), prepaidBalance(t, contact))
+				}
+				done := report(t, v.CheckoutID, outcome)
+				if outcome == "paid" {
+					assertCompleted(t, done, contact, 0)
+					if giftcardBalance(t, first) != 0 || giftcardBalance(t, second) != 0 || prepaidBalance(t, contact) != 300 || done.Totals.Due != 4080-2100 {
+						t.Errorf("paid: cards %d %d, prepaid %d, totals %+v", giftcardBalance(t, first), giftcardBalance(t, second), prepaidBalance(t, contact), done.Totals)
+					}
+					continue
+				}
+				assertCancelled(t, done, contact, -1)
+				if giftcardBalance(t, first) != 1000 || giftcardBalance(t, second) != 600 || prepaidBalance(t, contact) != 800 {
+					t.Errorf("failed: cards %d %d, prepaid %d", giftcardBalance(t, first), giftcardBalance(t, second), prepaidBalance(t, contact))
+				}
+			}
+		}},
 		{"cancel gives everything back", func(t *testing.T) {
 			contact := newCustomer(t, 1000)
 			code := newVoucher(t, promotionWelcome, contact)

@@ -18,6 +18,7 @@ func Functions() map[string]app.Builder {
 		"get-checkout":     app.GetCheckout,
 		"report-payment":   app.ReportPayment,
 		"cancel-checkout":  app.CancelCheckout,
+		"add-tender":       app.AddTender,
 		"attach-customer":  app.AttachCustomer,
 		"issue-claim-link": app.IssueClaimLink,
 

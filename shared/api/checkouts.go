@@ -215,6 +215,47 @@ func CancelCheckout(svc *checkout.Service) Route {
 	}}
 }
 
+type tenderTakenJSON struct {
+	Tender tenderJSON `json:"tender"`
+	// Due is what the POS still charges after every tender taken so far.
+	Due      int64        `json:"due"`
+	Checkout checkoutJSON `json:"checkout"`
+}
+
+// AddTender answers POST /v1/checkouts/{checkout_id}/tenders.
+func AddTender(svc *checkout.Service) Route {
+	return Route{Scope: tenancy.ScopePOS, Idempotent: true, Handle: func(ctx context.Context, r Request) (Response, error) {
+		id, err := checkoutIDParam(r)
+		if err != nil {
+			return Response{}, err
+		}
+		var body tenderRequest
+		if err := r.Decode(&body); err != nil {
+			return Response{}, err
+		}
+		taken, err := svc.AddTender(ctx, r.Principal, checkout.TenderCommand{
+			Location: r.Location, CheckoutID: id, RequestKey: r.IdempotencyKey,
+			Tender: checkout.TenderRequest{Type: ledger.TenderType(body.Type), Code: body.Code, Amount: body.Amount, AllowPartial: body.AllowPartial},
+		})
+		if err != nil {
+			return Response{}, err
+		}
+		view := checkoutOf(taken.View)
+		out := tenderTakenJSON{Checkout: view, Due: view.Totals.Lines - view.Totals.Discounts}
+		for _, t := range view.Tenders {
+			out.Due -= t.Taken
+			if t.Source == taken.Step.Item() {
+				out.Tender = t
+			}
+		}
+		status := http.StatusCreated
+		if !taken.View.Settled {
+			status = http.StatusAccepted
+		}
+		return Response{Status: status, Body: out, Location: "/v1/checkouts/" + string(id)}, nil
+	}}
+}
+
 type customerRequest struct {
 	Identifier  string `json:"identifier" validate:"required_without_all=Email ContactUUID,excluded_with=Email ContactUUID,omitempty,max=255"`
 	Email       string `json:"email" validate:"omitempty,excluded_with=ContactUUID,email,max=255"`

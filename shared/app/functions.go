@@ -125,3 +125,8 @@ func sagaStep[In, Out any](env *Env, step func(context.Context, In) (Out, error)
 		return step(logging.Into(ctx, log), in)
 	}
 }
+
+// AddTender debits one more giftcard or prepaid tender while a checkout awaits payment.
+func AddTender(env *Env) (any, error) {
+	return api.AddTender(env.Checkouts()).Lambda(env.API()), nil
+}

@@ -21,11 +21,11 @@ type SagaInput struct {
 	Vouchers []ledger.StepID `json:"vouchers"`
 	// Tenders are the giftcard and prepaid debits, taken alongside too.
 	Tenders []ledger.StepID `json:"tenders"`
-	// Confirm and Compensate are the steps of the two ways the saga can go
-	// on, known from the start so that every path, failures included, has
-	// them.
-	Confirm    []ledger.StepID `json:"confirm"`
-	Compensate []ledger.StepID `json:"compensate"`
+	// Confirm is the confirm phase's steps.
+	Confirm []ledger.StepID `json:"confirm"`
+	// Review starts as the plan to give back the reserve phase, so that every
+	// path, failures included, has it; each review refreshes it.
+	Review Review `json:"review"`
 	// EarnPoints: the checkout has a customer, so the paid order earns points.
 	EarnPoints bool `json:"earn_points"`
 }
@@ -33,7 +33,7 @@ type SagaInput struct {
 func sagaInput(c ledger.Checkout) SagaInput {
 	in := SagaInput{
 		Tenant: c.Tenant, CheckoutID: c.ID, OrderID: c.POSOrderID, Rewards: []ledger.StepID{}, Vouchers: []ledger.StepID{}, Tenders: []ledger.StepID{},
-		Confirm: confirmPlan(c), Compensate: compensationPlan(c), EarnPoints: !c.Anonymous(),
+		Confirm: confirmPlan(c), Review: Review{Compensate: compensationPlan(c)}, EarnPoints: !c.Anonymous(),
 	}
 	for _, id := range reservePlan(c) {
 		switch id.Kind() {

@@ -48,7 +48,7 @@ func TestPlans(t *testing.T) {
 		t.Error("the checkout locks a voucher and has a customer")
 	}
 	empty := sagaInput(ledger.Checkout{})
-	if empty.Rewards == nil || empty.Vouchers == nil || empty.Confirm == nil || empty.Compensate == nil || empty.EarnPoints {
+	if empty.Rewards == nil || empty.Vouchers == nil || empty.Confirm == nil || empty.Review.Compensate == nil || empty.EarnPoints {
 		t.Errorf("an empty basket must give empty lists, never null, to the state machine's Maps: %+v", empty)
 	}
 }

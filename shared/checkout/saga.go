@@ -58,11 +58,14 @@ const (
 	DecisionCompensate   Decision = "compensate"
 )
 
-// Review is the reserve phase's verdict.
+// Review is the reserve phase's verdict, renewed after each tender added
+// while the checkout awaits payment.
 type Review struct {
 	Decision Decision `json:"decision"`
-	// PaymentTimeoutSeconds is how long the saga waits for the POS.
+	// PaymentTimeoutSeconds is how long the saga still waits for the POS.
 	PaymentTimeoutSeconds int64 `json:"payment_timeout_seconds"`
+	// Compensate gives back the reserve phase and the added tenders, newest first.
+	Compensate []ledger.StepID `json:"compensate"`
 }
 
 // AwaitRequest hands the waiting task's token to the checkout.
@@ -72,10 +75,15 @@ type AwaitRequest struct {
 	TaskToken  string            `json:"task_token"`
 }
 
-// PaymentEvent resumes the waiting saga.
+// PaymentEvent resumes the waiting saga: the payment's outcome, or a tender
+// added while it waits (Outcome EventTender, Step its debit).
 type PaymentEvent struct {
 	Outcome ledger.PaymentOutcome `json:"outcome"`
+	Step    ledger.StepID         `json:"step,omitempty"`
 }
+
+// EventTender resumes the waiting saga to debit a tender added meanwhile.
+const EventTender ledger.PaymentOutcome = "tender"
 
 // CloseRequest ends the saga.
 type CloseRequest struct {
@@ -122,7 +130,9 @@ func (s *Service) ReserveItem(ctx context.Context, req StepRequest) (StepResult,
 	}
 	step, found := findStep(st.steps, req.Step)
 	if !found {
-		if st.c.Status != ledger.CheckoutReserving {
+		// A tender may also be added while the checkout awaits payment.
+		addedTender := st.c.Status == ledger.CheckoutAwaitingPayment && req.Step.Kind() != ledger.StepRewardReception
+		if st.c.Status != ledger.CheckoutReserving && !addedTender {
 			return StepResult{Step: req.Step, Outcome: OutcomeSkipped}, nil
 		}
 		details, err := s.reserveDetails(ctx, st, req.Step)
@@ -435,9 +445,13 @@ func (s *Service) ReviewReservation(ctx context.Context, req CheckoutRequest) (R
 	}
 	var review Review
 	err = s.update(ctx, req.Tenant, req.CheckoutID, func(c *ledger.Checkout) error {
-		review = Review{}
+		review = Review{Compensate: compensationPlan(*c)}
 		switch c.Status {
-		case ledger.CheckoutAwaitingPayment:
+		case ledger.CheckoutAwaitingPayment, ledger.CheckoutConfirming:
+			// After a tender added while waiting: the deadline stays, and a
+			// payment reported meanwhile is picked up by the next wait.
+			c.Totals.Tendered = tendered(st.steps)
+			c.Totals.Due = c.Totals.Lines - c.Totals.Discounts - c.Totals.Tendered
 			review.Decision, review.PaymentTimeoutSeconds = DecisionAwaitPayment, secondsUntil(c.PaymentDeadline, s.now())
 			return nil
 		case ledger.CheckoutReserving:

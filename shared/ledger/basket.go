@@ -77,6 +77,9 @@ type TenderItem struct {
 	Amount int64 `json:"amount"`
 	// AllowPartial: with too little balance, take what there is.
 	AllowPartial bool `json:"allow_partial,omitempty"`
+	// RequestKey is the Idempotency-Key of a tender added while the checkout
+	// awaited payment, so that a retry finds it.
+	RequestKey string `json:"request_key,omitempty"`
 }
 
 // GiftcardSale loads a giftcard with its line's amount once paid: a
