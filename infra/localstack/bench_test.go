@@ -58,42 +58,44 @@ func writesOf(requests []leatsandbox.RequestRecord) []leatsandbox.RequestRecord 
 	})
 }
 
+// paidUnderLatency checks the basket out and pays it while every Leat request
+// takes latency more, so that requests sent together overlap in the
+// sandbox's log however fast it is; it answers the requests of each.
+func paidUnderLatency(t testing.TB, basket *basket, latency string) (start, pay []leatsandbox.RequestRecord) {
+	t.Helper()
+	faults, err := leatsandbox.ParseFaults("latency=" + latency)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range faults {
+		if err := stack.Sandbox.InjectFault(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	defer stack.Sandbox.ClearFaults()
+	stack.Sandbox.ClearRequests()
+	started := startCheckout(t, basket)
+	start = stack.Sandbox.Requests()
+	stack.Sandbox.ClearRequests()
+	report(t, started.CheckoutID, "paid")
+	return start, stack.Sandbox.Requests()
+}
+
 // BenchmarkMixedBasketRoundTrips counts, at the sandbox, the Leat round trips
 // a cashier waits for with a reward, a collectable reward and a locked
 // voucher: the basket check before anything moves, the reserve writes, and
-// the confirmation after payment. Every request takes 30 ms more, so that
-// requests sent together overlap in the sandbox's log however fast it is.
+// the confirmation after payment.
 func BenchmarkMixedBasketRoundTrips(b *testing.B) {
 	t := testing.TB(b)
 	var checks, reserve, confirm float64
 	n := 0
-	withFaults := func() {
-		faults, err := leatsandbox.ParseFaults("latency=30ms")
-		if err != nil {
-			b.Fatal(err)
-		}
-		for _, f := range faults {
-			if err := stack.Sandbox.InjectFault(f); err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
-	b.Cleanup(stack.Sandbox.ClearFaults)
 	for b.Loop() {
 		contact := newCustomer(t, 1000)
 		collectable := preRedeem(t, contact)
 		code := newVoucher(t, promotionWelcome, contact)
 		basket := newBasket(contact).reward(rewardUUID(t, rewardFreeCoffee), "redeem_reverse").collect(collectable).voucher(code, "lock_redeem")
 
-		withFaults()
-		stack.Sandbox.ClearRequests()
-		started := startCheckout(t, basket)
-		before := stack.Sandbox.Requests()
-		stack.Sandbox.ClearRequests()
-		report(t, started.CheckoutID, "paid")
-		after := stack.Sandbox.Requests()
-		stack.Sandbox.ClearFaults()
-
+		before, after := paidUnderLatency(t, basket, "30ms")
 		writes := writesOf(slices.Clone(before))
 		firstWrite := slices.MinFunc(writes, func(a, b leatsandbox.RequestRecord) int { return a.Started.Compare(b.Started) }).Started
 		checks += float64(criticalPath(slices.DeleteFunc(slices.Clone(before), func(r leatsandbox.RequestRecord) bool { return !r.Ended.Before(firstWrite) })))
@@ -154,11 +156,6 @@ func BenchmarkSagaOverhead(b *testing.B) {
 // write made twice would show as more.
 func BenchmarkSixFlowBasket(b *testing.B) {
 	t := testing.TB(b)
-	faults, err := leatsandbox.ParseFaults("latency=30ms")
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(stack.Sandbox.ClearFaults)
 	var reserve, confirm, writes, needed float64
 	n := 0
 	for b.Loop() {
@@ -169,19 +166,7 @@ func BenchmarkSixFlowBasket(b *testing.B) {
 		basket := newBasket(contact).reward(rewardUUID(t, rewardFreeCoffee), "").voucher(code, "lock_redeem").
 			sell("GC-0000-0001", "").topUp().tender("giftcard", card, 200, false).tender("prepaid", "", 100, false)
 		basket.Vouchers[0]["line_ids"] = []string{"2"}
-		for _, f := range faults {
-			if err := stack.Sandbox.InjectFault(f); err != nil {
-				b.Fatal(err)
-			}
-		}
-		stack.Sandbox.ClearRequests()
-		started := startCheckout(t, basket)
-		before := stack.Sandbox.Requests()
-		stack.Sandbox.ClearRequests()
-		report(t, started.CheckoutID, "paid")
-		after := stack.Sandbox.Requests()
-		stack.Sandbox.ClearFaults()
-
+		before, after := paidUnderLatency(t, basket, "30ms")
 		reserveWrites, confirmWrites := writesOf(slices.Clone(before)), writesOf(slices.Clone(after))
 		// Reserve: a reception, a lock, two debits. Confirm: a redemption, a load, a top-up, the order.
 		needed += 8

@@ -577,13 +577,7 @@ func checkoutScenarios() []scenario {
 			code := newGiftcard(t, 2000)
 			v := startCheckout(t, newBasket(contact).tender("giftcard", code, 1000, false))
 			// Spent at another till meanwhile: Leat now reverses only that newer transaction.
-			card, err := leatClient(t).FindGiftcard(context.Background(), code)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := leatClient(t).CreateGiftcardTransaction(context.Background(), leat.CreateGiftcardTransactionRequest{GiftcardUUID: card.UUID, ShopUUID: stack.Tenant.Locations[0].ShopUUID, AmountInCents: -300}); err != nil {
-				t.Fatal(err)
-			}
+			spendElsewhere(t, code, 300)
 			assertCancelled(t, report(t, v.CheckoutID, "failed"), contact, -1)
 			if giftcardBalance(t, code) != 1700 {
 				t.Errorf("card holds %d, want 1700", giftcardBalance(t, code))
@@ -880,6 +874,19 @@ func giftcardBalance(t testing.TB, code string) int64 {
 	return card.AmountInCents
 }
 
+// spendElsewhere pays with the card at another till, so that the gateway's
+// debit is no longer the card's last transaction.
+func spendElsewhere(t testing.TB, code string, cents int64) {
+	t.Helper()
+	card, err := leatClient(t).FindGiftcard(context.Background(), code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := leatClient(t).CreateGiftcardTransaction(context.Background(), leat.CreateGiftcardTransactionRequest{GiftcardUUID: card.UUID, ShopUUID: stack.Tenant.Locations[0].ShopUUID, AmountInCents: -cents}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // topUpPrepaid gives a customer prepaid credit, as an earlier visit would have.
 func topUpPrepaid(t testing.TB, contact string, cents int64) {
 	t.Helper()
@@ -1150,13 +1157,7 @@ func lostAnswerScenarios() []scenario {
 			contact := newCustomer(t, 0)
 			code := newGiftcard(t, 2000)
 			v := startCheckout(t, newBasket(contact).tender("giftcard", code, 1000, false))
-			card, err := leatClient(t).FindGiftcard(context.Background(), code)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := leatClient(t).CreateGiftcardTransaction(context.Background(), leat.CreateGiftcardTransactionRequest{GiftcardUUID: card.UUID, ShopUUID: stack.Tenant.Locations[0].ShopUUID, AmountInCents: -300}); err != nil {
-				t.Fatal(err)
-			}
+			spendElsewhere(t, code, 300)
 			withFaults(t, "response_lost POST /giftcard-transactions x1")
 			assertCancelled(t, report(t, v.CheckoutID, "failed"), contact, -1)
 			if giftcardBalance(t, code) != 1700 {
