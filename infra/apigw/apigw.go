@@ -44,7 +44,8 @@ func FunctionARN(name string) string {
 // Gateway is an emulated HTTP API.
 type Gateway struct {
 	mux        *http.ServeMux
-	authorizer lambda.Handler
+	// authorizer and the integrations' handlers are what lambda.Start takes.
+	authorizer any
 	timeout    time.Duration
 	log        *slog.Logger
 }
@@ -64,7 +65,7 @@ func New(t *samtemplate.Template, handlers map[string]any, log *slog.Logger) (*G
 		if !ok || handlers[fn.Name] == nil {
 			return nil, fmt.Errorf("apigw: no handler for the authorizer %s", id)
 		}
-		g.authorizer = lambda.NewHandler(handlers[fn.Name])
+		g.authorizer = handlers[fn.Name]
 	}
 	for _, fn := range t.Functions {
 		for _, r := range fn.Routes {
@@ -72,7 +73,7 @@ func New(t *samtemplate.Template, handlers map[string]any, log *slog.Logger) (*G
 			if !ok {
 				return nil, fmt.Errorf("apigw: no handler for function %s (route %s %s)", fn.Name, r.Method, r.Path)
 			}
-			g.mux.Handle(r.Method+" "+r.Path, &integration{gw: g, function: fn.Name, route: r, handler: lambda.NewHandler(h)})
+			g.mux.Handle(r.Method+" "+r.Path, &integration{gw: g, function: fn.Name, route: r, handler: h})
 		}
 	}
 	return g, nil
@@ -92,7 +93,7 @@ type integration struct {
 	gw       *Gateway
 	function string
 	route    samtemplate.Route
-	handler  lambda.Handler
+	handler  any
 }
 
 func (in *integration) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -156,7 +157,7 @@ func (in *integration) authorize(ctx context.Context, ev *events.APIGatewayV2HTT
 
 // invoke calls a handler with a JSON payload under the function's timeout and
 // decodes its answer, exactly as the Lambda runtime would.
-func (g *Gateway) invoke(ctx context.Context, h lambda.Handler, function, requestID string, in, out any) error {
+func (g *Gateway) invoke(ctx context.Context, handler any, function, requestID string, in, out any) error {
 	payload, err := json.Marshal(in)
 	if err != nil {
 		return err
@@ -167,7 +168,9 @@ func (g *Gateway) invoke(ctx context.Context, h lambda.Handler, function, reques
 		AwsRequestID:       requestID,
 		InvokedFunctionArn: FunctionARN(function),
 	})
-	res, err := h.Invoke(ctx, payload)
+	// A new lambda.Handler per call: Invoke answers in a buffer the handler
+	// reuses, which concurrent requests to one function would share.
+	res, err := lambda.NewHandler(handler).Invoke(ctx, payload)
 	if err != nil {
 		return err
 	}
