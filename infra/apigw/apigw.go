@@ -43,7 +43,7 @@ func FunctionARN(name string) string {
 
 // Gateway is an emulated HTTP API.
 type Gateway struct {
-	mux        *http.ServeMux
+	mux *http.ServeMux
 	// authorizer and the integrations' handlers are what lambda.Start takes.
 	authorizer any
 	timeout    time.Duration
