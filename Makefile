@@ -48,6 +48,8 @@ lint: node-deps
 
 ## vet: go vet and staticcheck, pinned by go.mod's tool directive.
 vet:
+	@unformatted=$$(gofmt -l functions infra shared); \
+	if [[ -n $$unformatted ]]; then echo "not gofmt-formatted: $$unformatted" >&2; exit 1; fi
 	$(GO) vet ./...
 	$(GO) tool staticcheck ./...
 
