@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/leatpos/gateway/shared/checkout"
@@ -454,7 +455,7 @@ func tendersOf(c ledger.Checkout, steps []ledger.Step) []tenderJSON {
 
 func sourceKind(source string) string {
 	for _, k := range []struct{ prefix, kind string }{{"rewards[", "reward"}, {"collect[", "collectable_reward"}, {"vouchers[", "voucher"}} {
-		if len(source) > len(k.prefix) && source[:len(k.prefix)] == k.prefix {
+		if strings.HasPrefix(source, k.prefix) {
 			return k.kind
 		}
 	}

@@ -3,6 +3,8 @@ package checkout
 import (
 	"context"
 	"errors"
+	"fmt"
+	"hash/fnv"
 	"regexp"
 	"strings"
 	"time"
@@ -156,10 +158,8 @@ func (s *Service) waitUntil(ctx context.Context, tenant tenancy.TenantID, id led
 		if !s.now().Add(every).Before(deadline) {
 			return View{Checkout: c, Steps: steps}, nil
 		}
-		select {
-		case <-ctx.Done():
-			return View{}, ctx.Err()
-		case <-time.After(every):
+		if err := sleep(ctx, every); err != nil {
+			return View{}, err
 		}
 		every = min(every*2, 100*time.Millisecond)
 	}
@@ -174,25 +174,11 @@ func ExecutionName(tenant tenancy.TenantID, id ledger.CheckoutID) string {
 	name := string(tenant) + "-" + string(id.Location()) + "-" + strings.TrimPrefix(string(id), string(id.Location())+".")
 	name = unsafeExecutionName.ReplaceAllString(name, "_")
 	if len(name) > 80 {
-		sum := fnv32(string(tenant) + "/" + string(id))
-		name = name[:71] + "-" + sum
+		h := fnv.New32a()
+		h.Write([]byte(string(tenant) + "/" + string(id)))
+		name = fmt.Sprintf("%s-%08x", name[:71], h.Sum32())
 	}
 	return name
-}
-
-func fnv32(s string) string {
-	const hex = "0123456789abcdef"
-	h := uint32(2166136261)
-	for i := range len(s) {
-		h ^= uint32(s[i])
-		h *= 16777619
-	}
-	out := make([]byte, 8)
-	for i := 7; i >= 0; i-- {
-		out[i] = hex[h&0xf]
-		h >>= 4
-	}
-	return string(out)
 }
 
 func logger(ctx context.Context, c ledger.Checkout) context.Context {

@@ -68,12 +68,8 @@ func ParseCheckoutID(s string) (CheckoutID, error) {
 }
 
 func cutLocation(s string) (location, order string, ok bool) {
-	for i := range len(s) {
-		if s[i] == '.' {
-			return s[:i], s[i+1:], i > 0
-		}
-	}
-	return "", "", false
+	location, order, ok = strings.Cut(s, ".")
+	return location, order, ok && location != ""
 }
 
 // Location is the location part of the id.

@@ -3,6 +3,7 @@ package ledger
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"time"
 )
 
@@ -52,22 +53,14 @@ func NewStepID(kind StepKind, item string) (StepID, error) {
 
 // Kind is the kind part of the id.
 func (id StepID) Kind() StepKind {
-	for i := range len(id) {
-		if id[i] == ':' {
-			return StepKind(id[:i])
-		}
-	}
-	return ""
+	kind, _, _ := strings.Cut(string(id), ":")
+	return StepKind(kind)
 }
 
 // Item is the basket item part of the id.
 func (id StepID) Item() string {
-	for i := range len(id) {
-		if id[i] == ':' {
-			return string(id[i+1:])
-		}
-	}
-	return ""
+	_, item, _ := strings.Cut(string(id), ":")
+	return item
 }
 
 // StepState is what is known about a step's Leat write and its reversal.
