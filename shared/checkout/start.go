@@ -549,7 +549,9 @@ func (f accountFacts) tenders(cmd StartCommand, due int64, now time.Time) ([]led
 				return nil, &ItemError{Item: item, Err: fmt.Errorf("%w: %d on the card", loyalty.ErrGiftcardInsufficientBalance, card.Balance.Amount)}
 			}
 			tender.GiftcardUUID, tender.Code = card.UUID, card.Code
+			balance = card.Balance.Amount
 		}
+		tender.Balance = balance
 		out = append(out, tender)
 	}
 	return out, nil

@@ -66,21 +66,24 @@ func pointsBefore(c ledger.Checkout, steps []ledger.Step, i int) *int64 {
 	return &before
 }
 
-// tenderDetails are a debit's intent: the amount to take, which for a partial
-// tender is what the balance holds right now, and the balance before it.
+// tenderDetails are a debit's intent: the amount to take and the balance
+// before it. Only a partial tender reads the balance again, because it takes
+// what is there now; a full one debits what was asked, and Leat refuses it
+// if the balance no longer holds it.
 func (s *Service) tenderDetails(ctx context.Context, st sagaStep, t ledger.TenderItem, id ledger.StepID) (ledger.StepDetails, error) {
 	d := ledger.StepDetails{
 		ContactUUID: st.c.ContactUUID, GiftcardUUID: t.GiftcardUUID, GiftcardCode: t.Code, Amount: t.Amount,
 		Tag: ledger.ExternalIdentifier(st.c.Tenant, st.c.ID) + "/" + string(id),
 	}
-	balance, err := s.tenderBalance(ctx, st, d, t.Type)
-	if err != nil {
-		return ledger.StepDetails{}, err
-	}
-	d.BalanceBefore = &balance
+	balance := t.Balance
 	if t.AllowPartial {
+		var err error
+		if balance, err = s.tenderBalance(ctx, st, d, t.Type); err != nil {
+			return ledger.StepDetails{}, err
+		}
 		d.Amount = max(min(t.Amount, balance), 0)
 	}
+	d.BalanceBefore = &balance
 	return d, nil
 }
 

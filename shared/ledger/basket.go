@@ -77,6 +77,8 @@ type TenderItem struct {
 	Amount int64 `json:"amount"`
 	// AllowPartial: with too little balance, take what there is.
 	AllowPartial bool `json:"allow_partial,omitempty"`
+	// Balance is what the card or the prepaid balance held when checked.
+	Balance int64 `json:"balance"`
 	// RequestKey is the Idempotency-Key of a tender added while the checkout
 	// awaited payment, so that a retry finds it.
 	RequestKey string `json:"request_key,omitempty"`
