@@ -20,6 +20,7 @@ import (
 	"github.com/leatpos/gateway/shared/checkout"
 	"github.com/leatpos/gateway/shared/leat"
 	"github.com/leatpos/gateway/shared/ledger"
+	"github.com/leatpos/gateway/shared/tenancy"
 )
 
 // The checkout saga, end to end: the API, the real handlers, the real
@@ -334,6 +335,21 @@ func withVariant(t testing.TB, v map[string]string) {
 	})
 }
 
+// withTenant changes the demo tenant's settings for one test.
+func withTenant(t testing.TB, change func(*tenancy.Tenant)) {
+	t.Helper()
+	tenant := stack.Tenant
+	change(&tenant)
+	if err := stack.Directory.UpdateTenant(context.Background(), tenant); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := stack.Directory.UpdateTenant(context.Background(), stack.Tenant); err != nil {
+			t.Error(err)
+		}
+	})
+}
+
 func withFaults(t testing.TB, spec string) {
 	t.Helper()
 	faults, err := leatsandbox.ParseFaults(spec)
@@ -511,12 +527,7 @@ func checkoutScenarios() []scenario {
 			}
 		}},
 		{"the payment deadline gives everything back", func(t *testing.T) {
-			tenant := stack.Tenant
-			tenant.PaymentTimeout = 5 * time.Second
-			if err := stack.Directory.UpdateTenant(context.Background(), tenant); err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { _ = stack.Directory.UpdateTenant(context.Background(), stack.Tenant) })
+			withTenant(t, func(t *tenancy.Tenant) { t.PaymentTimeout = tenancy.MinPaymentTimeout })
 			contact := newCustomer(t, 1000)
 			code := newVoucher(t, promotionWelcome, contact)
 			v := startCheckout(t, newBasket(contact).reward(rewardUUID(t, rewardFreeCoffee), "").voucher(code, "lock_redeem"))
@@ -625,8 +636,11 @@ func checkoutScenarios() []scenario {
 				t.Errorf("prepaid %d after a failed top-up", prepaidBalance(t, contact))
 			}
 		}},
-		{"all six flows in one basket, paid and failed", func(t *testing.T) {
-			for _, outcome := range []string{"paid", "failed"} {
+		{"all six flows in one basket, paid, failed and timed out", func(t *testing.T) {
+			for _, outcome := range []string{"paid", "failed", "timeout"} {
+				if outcome == "timeout" {
+					withTenant(t, func(t *tenancy.Tenant) { t.PaymentTimeout = tenancy.MinPaymentTimeout })
+				}
 				contact := newCustomer(t, 1000)
 				topUpPrepaid(t, contact, 500)
 				card, code := newGiftcard(t, 200), newVoucher(t, promotionPastry, contact)
@@ -639,7 +653,12 @@ func checkoutScenarios() []scenario {
 				if v.Totals.Discounts != 570 || v.Totals.Tendered != 300 || v.Totals.Due != 4080-570-300 {
 					t.Fatalf("reserved: totals %+v", v.Totals)
 				}
-				done := report(t, v.CheckoutID, outcome)
+				var done checkoutView
+				if outcome == "timeout" {
+					done = settle(t, v.CheckoutID)
+				} else {
+					done = report(t, v.CheckoutID, outcome)
+				}
 				if outcome == "paid" {
 					assertCompleted(t, done, contact, 900)
 					if giftcardBalance(t, card) != 0 || prepaidBalance(t, contact) != 500-100+310 || voucherStatus(t, code) != leat.VoucherRedeemed ||
@@ -650,8 +669,22 @@ func checkoutScenarios() []scenario {
 				}
 				assertCancelled(t, done, contact, 1000)
 				if giftcardBalance(t, card) != 200 || prepaidBalance(t, contact) != 500 || voucherStatus(t, code) != leat.VoucherActive {
-					t.Errorf("failed: card %d, prepaid %d, voucher %s", giftcardBalance(t, card), prepaidBalance(t, contact), voucherStatus(t, code))
+					t.Errorf("%s: card %d, prepaid %d, voucher %s", outcome, giftcardBalance(t, card), prepaidBalance(t, contact), voucherStatus(t, code))
 				}
+			}
+		}},
+		{"a tenant may let giftcards pay for a giftcard sale", func(t *testing.T) {
+			contact := newCustomer(t, 0)
+			card := newGiftcard(t, 5000)
+			b := newBasket(contact).sell("", "").tender("giftcard", card, 4080, false)
+			if a := call(t, request{Method: http.MethodPost, Path: "/v1/checkouts", Body: b.body(t)}); a.problemCode(t) != "tender_exceeds_due" {
+				t.Fatalf("by default: %d %s", a.Status, a.Body)
+			}
+			withTenant(t, func(t *tenancy.Tenant) { t.LeatTendersPaySales = true })
+			done := report(t, startCheckout(t, b).CheckoutID, "paid")
+			assertCompleted(t, done, contact, 0)
+			if done.Totals.Due != 0 || giftcardBalance(t, card) != 5000-4080 || len(done.Result.Giftcards) != 1 || giftcardBalance(t, done.Result.Giftcards[0].Code) != 2900 {
+				t.Errorf("totals %+v, card %d, sold %+v", done.Totals, giftcardBalance(t, card), done.Result.Giftcards)
 			}
 		}},
 		{"a tender added while awaiting payment is debited in the saga, and given back when the payment fails", func(t *testing.T) {
@@ -1274,6 +1307,12 @@ func TestBadBasketsWriteNothing(t *testing.T) {
 		}(), 400, "validation_failed", "rewards[0].line_ids[0]"},
 		{"duplicate line id", func() *basket { b := newBasket(contact); b.Lines[1]["id"] = "1"; return b }(), 400, "validation_failed", "lines[1].id"},
 		{"a zero tender", newBasket(contact).tender("prepaid", "", 0, false), 400, "validation_failed", "tenders[0].amount"},
+		{"a negative tender", newBasket(contact).tender("giftcard", newGiftcard(t, 5000), -100, false), 400, "validation_failed", "tenders[0].amount"},
+		{"a tender in another currency", func() *basket {
+			b := newBasket(contact).tender("giftcard", newGiftcard(t, 5000), 100, false)
+			b.Currency = "USD"
+			return b
+		}(), 422, "currency_mismatch", "currency"},
 		{"a tender paying for a giftcard sale", newBasket(contact).sell("", "").tender("giftcard", newGiftcard(t, 5000), 1500, false), 422, "tender_exceeds_due", "tenders[0]"},
 		{"a sale of an unknown line", func() *basket {
 			b := newBasket(contact).sell("", "")

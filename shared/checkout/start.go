@@ -247,9 +247,8 @@ func (s *Service) check(ctx context.Context, acc account, tenant tenancy.TenantI
 	if basket.GiftcardSales, basket.PrepaidTopUps, err = facts.sales(cmd, discounts, s.now()); err != nil {
 		return ledger.Checkout{}, err
 	}
-	// Leat money does not pay for Leat money: tenders cover only what is
-	// due for the other lines.
-	if basket.Tenders, err = facts.tenders(cmd, totals.Due-salesDue(basket), s.now()); err != nil {
+	basket.TendersPaySales = acc.tenant.LeatTendersPaySales
+	if basket.Tenders, err = facts.tenders(cmd, basket.Tenderable(totals.Due), s.now()); err != nil {
 		return ledger.Checkout{}, err
 	}
 	now := s.now().UTC()
@@ -488,18 +487,6 @@ func lineDue(lines []ledger.Line, discounts []ledger.Discount) map[string]int64 
 		}
 	}
 	return due
-}
-
-// salesDue is what the lines that load Leat money cost.
-func salesDue(b ledger.Basket) int64 {
-	var sum int64
-	for _, s := range b.GiftcardSales {
-		sum += s.Amount
-	}
-	for _, t := range b.PrepaidTopUps {
-		sum += t.Amount
-	}
-	return sum
 }
 
 // tenders checks the Leat tenders against the cards and the prepaid balance:

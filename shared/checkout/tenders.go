@@ -86,7 +86,7 @@ func (s *Service) recordTender(ctx context.Context, p tenancy.Principal, c ledge
 	if err != nil {
 		return 0, err
 	}
-	due := c.Totals.Lines - c.Totals.Discounts - tendered(steps) - salesDue(c.Basket)
+	due := c.Basket.Tenderable(c.Totals.Lines - c.Totals.Discounts - tendered(steps))
 	items, err := facts.tenders(one, due, s.now())
 	var item *ItemError
 	if errors.As(err, &item) {

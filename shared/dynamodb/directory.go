@@ -38,6 +38,7 @@ type tenantItem struct {
 	DefaultLocation string         `dynamodbav:"default_location,omitempty"`
 	PaymentTimeout  time.Duration  `dynamodbav:"payment_timeout_ns,omitempty"`
 	PortalURL       string         `dynamodbav:"portal_url,omitempty"`
+	TendersPaySales bool           `dynamodbav:"leat_tenders_pay_sales,omitempty"`
 }
 
 type locationItem struct {
@@ -77,6 +78,7 @@ func (d *Directory) putTenant(ctx context.Context, t tenancy.Tenant, condition s
 		Currency: string(t.Currency), AttributePrefix: t.AttributePrefix,
 		RewardStrategy: string(t.RewardStrategy), VoucherStrategy: string(t.VoucherStrategy),
 		DefaultLocation: string(t.DefaultLocation), PaymentTimeout: t.PaymentTimeout, PortalURL: t.PortalURL,
+		TendersPaySales: t.LeatTendersPaySales,
 	}
 	for _, l := range t.Locations {
 		item.Locations = append(item.Locations, locationItem{ID: string(l.ID), Name: l.Name, ShopUUID: l.ShopUUID})
@@ -105,6 +107,7 @@ func (d *Directory) Tenant(ctx context.Context, id tenancy.TenantID) (tenancy.Te
 		VoucherStrategy: tenancy.VoucherStrategy(item.VoucherStrategy),
 		DefaultLocation: tenancy.LocationID(item.DefaultLocation),
 		PaymentTimeout:  item.PaymentTimeout, PortalURL: item.PortalURL,
+		LeatTendersPaySales: item.TendersPaySales,
 	}
 	for _, l := range item.Locations {
 		t.Locations = append(t.Locations, tenancy.Location{ID: tenancy.LocationID(l.ID), Name: l.Name, ShopUUID: l.ShopUUID})

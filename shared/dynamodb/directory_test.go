@@ -3,6 +3,7 @@ package dynamodb_test
 import (
 	"context"
 	"errors"
+	"reflect"
 	"testing"
 	"time"
 
@@ -19,7 +20,8 @@ func demoTenant() tenancy.Tenant {
 			{ID: "amsterdam", Name: "Amsterdam", ShopUUID: "shop-ams"},
 			{ID: "utrecht", Name: "Utrecht", ShopUUID: "shop-utr"},
 		},
-		DefaultLocation: "utrecht",
+		DefaultLocation: "utrecht", PaymentTimeout: 10 * time.Minute, PortalURL: "https://acme.example",
+		LeatTendersPaySales: true,
 	}
 }
 
@@ -44,9 +46,8 @@ func TestDirectoryTenants(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Name != "Acme Coffee" || len(got.Locations) != 2 || got.Locations[1].ShopUUID != "shop-utr" || got.Currency != "EUR" ||
-		got.DefaultLocation != "utrecht" {
-		t.Fatalf("tenant read back as %+v", got)
+	if !reflect.DeepEqual(got, demoTenant()) {
+		t.Fatalf("tenant read back as %+v, stored %+v", got, demoTenant())
 	}
 	invalid := demoTenant()
 	invalid.Currency = "XXX"

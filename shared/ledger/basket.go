@@ -117,6 +117,24 @@ type Basket struct {
 	// GiftcardSales and PrepaidTopUps are lines that load Leat money.
 	GiftcardSales []GiftcardSale `json:"giftcard_sales,omitempty"`
 	PrepaidTopUps []PrepaidTopUp `json:"prepaid_topups,omitempty"`
+	// TendersPaySales keeps the tenant's setting as the checkout started, so
+	// a tender added later is held to the same rule.
+	TendersPaySales bool `json:"tenders_pay_sales,omitempty"`
+}
+
+// Tenderable is what Leat tenders may pay of due: all of it, or all but the
+// lines that load Leat money.
+func (b Basket) Tenderable(due int64) int64 {
+	if b.TendersPaySales {
+		return due
+	}
+	for _, s := range b.GiftcardSales {
+		due -= s.Amount
+	}
+	for _, t := range b.PrepaidTopUps {
+		due -= t.Amount
+	}
+	return due
 }
 
 // Discount is what the POS applies for one redeemed item.

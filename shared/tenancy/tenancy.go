@@ -117,6 +117,10 @@ type Tenant struct {
 	// PortalURL is the base of the tenant's Leat contacts portal, where
 	// receipt QR codes (loyalty token URLs) lead; empty when not set up.
 	PortalURL string
+	// LeatTendersPaySales lets giftcard and prepaid tenders pay for giftcard
+	// sales and prepaid top-ups. Off by default: paying Leat money with Leat
+	// money moves balances between cards without a cent changing hands.
+	LeatTendersPaySales bool
 }
 
 // Payment deadlines. Leat releases a voucher lock an hour after it was

@@ -54,6 +54,9 @@ func (a admin) createTenant(ctx context.Context, args []string) error {
 	var locations repeated
 	fs.Var(&locations, "location", "id=leat-shop-uuid, once per location")
 	defaultLocation := fs.String("default-location", "", "the location for keys that serve several and name none")
+	paymentTimeout := fs.Duration("payment-timeout", tenancy.DefaultPaymentTimeout, "how long a checkout waits for the POS's payment")
+	portalURL := fs.String("portal-url", "", "the Leat contacts portal receipt QR codes lead to")
+	tendersPaySales := fs.Bool("leat-tenders-pay-sales", false, "let giftcard and prepaid tenders pay for giftcard sales and prepaid top-ups")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -64,7 +67,8 @@ func (a admin) createTenant(ctx context.Context, args []string) error {
 	t := tenancy.Tenant{
 		ID: tenancy.TenantID(*id), Name: *name, LeatCredentials: *credentials, Currency: cur, AttributePrefix: *prefix,
 		RewardStrategy: tenancy.RewardStrategy(*rewards), VoucherStrategy: tenancy.VoucherStrategy(*vouchers),
-		DefaultLocation: tenancy.LocationID(*defaultLocation),
+		DefaultLocation: tenancy.LocationID(*defaultLocation), PaymentTimeout: *paymentTimeout, PortalURL: *portalURL,
+		LeatTendersPaySales: *tendersPaySales,
 	}
 	for _, l := range locations {
 		locID, shop, ok := strings.Cut(l, "=")

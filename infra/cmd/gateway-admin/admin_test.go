@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/leatpos/gateway/infra/ddblocal/ddblocaltest"
 	"github.com/leatpos/gateway/shared/dynamodb"
@@ -20,11 +21,13 @@ func TestAdminCreatesTenantsAndKeys(t *testing.T) {
 	a := admin{dir: dir, out: &out}
 
 	err := a.run(ctx, []string{"create-tenant", "-id", "acme", "-name", "Acme", "-credentials", "secretsmanager:leat/acme",
-		"-location", "amsterdam=shop-ams", "-location", "utrecht=shop-utr", "-default-location", "amsterdam"})
+		"-location", "amsterdam=shop-ams", "-location", "utrecht=shop-utr", "-default-location", "amsterdam",
+		"-payment-timeout", "5m", "-portal-url", "https://acme.example", "-leat-tenders-pay-sales"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tenant, err := dir.Tenant(ctx, "acme"); err != nil || tenant.DefaultLocation != "amsterdam" || len(tenant.Locations) != 2 {
+	if tenant, err := dir.Tenant(ctx, "acme"); err != nil || tenant.DefaultLocation != "amsterdam" || len(tenant.Locations) != 2 ||
+		tenant.PaymentTimeout != 5*time.Minute || tenant.PortalURL != "https://acme.example" || !tenant.LeatTendersPaySales {
 		t.Fatalf("created tenant %+v, %v", tenant, err)
 	}
 	out.Reset()
