@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"strings"
@@ -55,6 +56,9 @@ type Fault struct {
 	Path   string
 	// Times is how many requests the fault hits before it disappears; 0 means until cleared.
 	Times int
+	// Percent, when set (1–99), hits a matching request only that often, drawn from a source seeded
+	// with 1 so a run can be replayed; a request it spares goes on to the next matching fault.
+	Percent int
 	// Delay is the added latency (latency) or the longest hold of the connection (response_lost).
 	Delay time.Duration
 	// RetryAfter is the Retry-After header of rate_limit and maintenance answers.
@@ -69,13 +73,14 @@ type faultJSON struct {
 	Method     string    `json:"method,omitempty"`
 	Path       string    `json:"path,omitempty"`
 	Times      int       `json:"times,omitempty"`
+	Percent    int       `json:"percent,omitempty"`
 	Delay      string    `json:"delay,omitempty"`
 	RetryAfter string    `json:"retry_after,omitempty"`
 	Code       int       `json:"code,omitempty"`
 }
 
 func (f Fault) MarshalJSON() ([]byte, error) {
-	wire := faultJSON{Kind: f.Kind, Method: f.Method, Path: f.Path, Times: f.Times, Code: f.Code}
+	wire := faultJSON{Kind: f.Kind, Method: f.Method, Path: f.Path, Times: f.Times, Percent: f.Percent, Code: f.Code}
 	if f.Delay > 0 {
 		wire.Delay = f.Delay.String()
 	}
@@ -90,7 +95,7 @@ func (f *Fault) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &wire); err != nil {
 		return err
 	}
-	*f = Fault{Kind: wire.Kind, Method: wire.Method, Path: wire.Path, Times: wire.Times, Code: wire.Code}
+	*f = Fault{Kind: wire.Kind, Method: wire.Method, Path: wire.Path, Times: wire.Times, Percent: wire.Percent, Code: wire.Code}
 	var err error
 	if wire.Delay != "" {
 		if f.Delay, err = time.ParseDuration(wire.Delay); err != nil {
@@ -121,6 +126,9 @@ func (f Fault) validate() error {
 	if f.Times < 0 || f.Delay < 0 || f.RetryAfter < 0 {
 		return errors.New("fault times and durations cannot be negative")
 	}
+	if f.Percent < 0 || f.Percent > 99 {
+		return fmt.Errorf("fault percent %d is not between 1 and 99 (0: every matching request)", f.Percent)
+	}
 	return nil
 }
 
@@ -137,14 +145,15 @@ func (f Fault) matches(method, route, path string) bool {
 // ParseFaults reads faults from JSON (one fault object or an array of them) or from the short text form:
 // faults separated by ";", each written as
 //
-//	kind[=setting] [METHOD] [path] [xN]
+//	kind[=setting] [METHOD] [path] [xN] [N%]
 //
 // where the setting is the Delay of latency and response_lost, the RetryAfter of rate_limit and
-// maintenance, and the Leat error Code of refuse (which needs one); xN is Times. Examples:
+// maintenance, and the Leat error Code of refuse (which needs one); xN is Times and N% is Percent. Examples:
 //
 //	latency=300ms
 //	rate_limit=5s POST /giftcard-transactions x2; response_lost POST /orders/create-and-process x1
 //	refuse=1018 POST /reward-receptions x1
+//	maintenance POST /giftcard-transactions* 25%
 //
 // In JSON the code is a number: {"kind":"refuse","code":1018,"method":"POST","path":"/reward-receptions","times":1}.
 func ParseFaults(spec string) ([]Fault, error) {
@@ -191,9 +200,13 @@ func parseFault(text string) (Fault, error) {
 	for _, word := range words[1:] {
 		times, isTimes := strings.CutPrefix(word, "x")
 		n, err := strconv.Atoi(times)
+		percent, isPercent := strings.CutSuffix(word, "%")
+		p, percentErr := strconv.Atoi(percent)
 		switch {
 		case isTimes && err == nil:
 			f.Times = n
+		case isPercent && percentErr == nil:
+			f.Percent = p
 		case strings.HasPrefix(word, "/"):
 			f.Path = word
 		case word == strings.ToUpper(word):
@@ -243,7 +256,11 @@ func validateAll(faults []Fault) error {
 type faultSet struct {
 	mu     sync.Mutex
 	active []Fault
+	draws  *rand.Rand // decides the faults with a Percent
 }
+
+// faultSeed makes runs with Percent faults repeatable, request order permitting.
+const faultSeed = 1
 
 func (fs *faultSet) add(f Fault) error {
 	if err := f.validate(); err != nil {
@@ -262,6 +279,7 @@ func (fs *faultSet) clear() {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	fs.active = nil
+	fs.draws = nil
 }
 
 func (fs *faultSet) list() []Fault {
@@ -275,7 +293,7 @@ func (fs *faultSet) take(method, route, path string) (Fault, bool) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	for i, f := range fs.active {
-		if !f.matches(method, route, path) {
+		if !f.matches(method, route, path) || !fs.draw(f.Percent) {
 			continue
 		}
 		switch f.Times {
@@ -288,6 +306,17 @@ func (fs *faultSet) take(method, route, path string) (Fault, bool) {
 		return f, true
 	}
 	return Fault{}, false
+}
+
+// draw tells whether a fault that hits percent of the requests hits this one.
+func (fs *faultSet) draw(percent int) bool {
+	if percent == 0 {
+		return true
+	}
+	if fs.draws == nil {
+		fs.draws = rand.New(rand.NewPCG(faultSeed, faultSeed))
+	}
+	return fs.draws.IntN(100) < percent
 }
 
 // inject answers a request hit by f.

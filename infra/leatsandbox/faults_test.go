@@ -63,6 +63,35 @@ func TestFaultsAnswerWithoutApplying(t *testing.T) {
 	}
 }
 
+// TestPercentFaultsHitSomeRequests: a Percent fault spares some requests,
+// hits about that share of them, and a spared request goes through.
+func TestPercentFaultsHitSomeRequests(t *testing.T) {
+	l := start(t)
+	l.inject(leatsandbox.Fault{Kind: leatsandbox.FaultMaintenance, Method: "POST", Path: "/prepaid-transactions", Percent: 30})
+	before := l.prepaidBalance(l.richContact().UUID)
+	const requests = 200
+	var hit int
+	for range requests {
+		response, err := l.payPrepaid(l.http)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch response.StatusCode {
+		case http.StatusServiceUnavailable:
+			hit++
+		case http.StatusOK:
+		default:
+			t.Fatalf("answered %d", response.StatusCode)
+		}
+	}
+	if hit < requests*15/100 || hit > requests*45/100 {
+		t.Errorf("a 30%% fault hit %d of %d requests", hit, requests)
+	}
+	if paid := before - l.prepaidBalance(l.richContact().UUID); paid != requests-int64(hit) {
+		t.Errorf("%d cents paid by %d spared requests", paid, requests-hit)
+	}
+}
+
 func TestResponseLostAppliesTheRequest(t *testing.T) {
 	l := start(t)
 	l.inject(leatsandbox.Fault{Kind: leatsandbox.FaultResponseLost, Method: "POST", Path: "/prepaid-transactions", Times: 1})
@@ -139,6 +168,8 @@ func TestParseFaults(t *testing.T) {
 		}},
 		{"refuse=1018 POST /reward-receptions x1", []leatsandbox.Fault{{Kind: "refuse", Code: 1018, Method: "POST", Path: "/reward-receptions", Times: 1}}},
 		{`{"kind":"refuse","code":55031,"path":"/contacts/{uuid}"}`, []leatsandbox.Fault{{Kind: "refuse", Code: 55031, Path: "/contacts/{uuid}"}}},
+		{"maintenance POST /giftcard-transactions* 25%", []leatsandbox.Fault{{Kind: "maintenance", Method: "POST", Path: "/giftcard-transactions*", Percent: 25}}},
+		{`{"kind":"rate_limit","percent":10,"times":3}`, []leatsandbox.Fault{{Kind: "rate_limit", Percent: 10, Times: 3}}},
 	}
 	for _, tt := range tests {
 		got, err := leatsandbox.ParseFaults(tt.spec)
@@ -147,7 +178,7 @@ func TestParseFaults(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"flood", "drop=1s", "latency=fast", "server_error /shops lots", `{"kind":"latency","delay":"soon"}`,
-		"refuse", "refuse=1s", "refuse=99999", `{"kind":"refuse"}`, `{"kind":"latency","code":1018}`} {
+		"refuse", "refuse=1s", "refuse=99999", `{"kind":"refuse"}`, `{"kind":"latency","code":1018}`, "drop 100%", "drop -5%", "drop half%"} {
 		if _, err := leatsandbox.ParseFaults(bad); err == nil {
 			t.Errorf("ParseFaults(%q) accepted", bad)
 		}

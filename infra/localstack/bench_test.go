@@ -160,13 +160,7 @@ func BenchmarkSixFlowBasket(b *testing.B) {
 	n := 0
 	for b.Loop() {
 		stack.Sandbox.Reset() // the rack's empty physical card
-		contact := newCustomer(t, 1000)
-		topUpPrepaid(t, contact, 500)
-		card, code := newGiftcard(t, 200), newVoucher(t, promotionPastry, contact)
-		basket := newBasket(contact).reward(rewardUUID(t, rewardFreeCoffee), "").voucher(code, "lock_redeem").
-			sell("GC-0000-0001", "").topUp().tender("giftcard", card, 200, false).tender("prepaid", "", 100, false)
-		basket.Vouchers[0]["line_ids"] = []string{"2"}
-		before, after := paidUnderLatency(t, basket, "30ms")
+		before, after := paidUnderLatency(t, newSixFlows(t, "GC-0000-0001").basket, "30ms")
 		reserveWrites, confirmWrites := writesOf(slices.Clone(before)), writesOf(slices.Clone(after))
 		// Reserve: a reception, a lock, two debits. Confirm: a redemption, a load, a top-up, the order.
 		needed += 8

@@ -269,15 +269,17 @@ type writeResult struct {
 func (s *Service) write(ctx context.Context, st sagaStep, step ledger.Step) (StepResult, error) {
 	if step.Kind() == ledger.StepGiftcardLoad && step.Details.GiftcardUUID == "" {
 		created, err := s.createDigitalCard(ctx, st, step)
-		if outcomeOf(err) == rejected {
-			var inFlight *StepInFlightError
-			var store *StoreUnavailableError
-			if !errors.As(err, &inFlight) && !errors.As(err, &store) {
-				return s.record(ctx, st, step, writeResult{}, err)
-			}
-		}
-		if err != nil {
+		var inFlight *StepInFlightError
+		var store *StoreUnavailableError
+		switch {
+		case errors.As(err, &inFlight) || errors.As(err, &store):
 			return StepResult{}, err
+		case outcomeOf(err) == unknown:
+			// A card may have been created, empty: only a recorded card is
+			// ever loaded, so the load is as unapplied as if there were none.
+			return s.record(ctx, st, step, writeResult{}, fmt.Errorf("%w: creating the card: %v", loyalty.ErrPlatformUnavailable, err))
+		case err != nil:
+			return s.record(ctx, st, step, writeResult{}, err)
 		}
 		step = created
 	}
@@ -348,12 +350,8 @@ func (s *Service) sendDigitalCard(ctx context.Context, st sagaStep, id ledger.St
 func (s *Service) createDigitalCard(ctx context.Context, st sagaStep, step ledger.Step) (ledger.Step, error) {
 	i := itemIndex(step.Item())
 	card, err := st.acc.platform.CreateDigitalGiftcard(ctx, st.c.Basket.GiftcardSales[i].ProgramUUID)
-	switch outcomeOf(err) {
-	case applied:
-	case rejected:
+	if err != nil {
 		return step, err
-	default:
-		return step, &LeatUnavailableError{Err: err}
 	}
 	step.Details.GiftcardUUID, step.Details.GiftcardCode, step.Details.BalanceURL = card.UUID, card.Code, card.BalanceURL
 	saved, err := s.ledger.SaveStep(ctx, st.c.Tenant, step)
