@@ -234,7 +234,7 @@ type checkoutView struct {
 		BalanceAfter *int64 `json:"balance_after"`
 	} `json:"tenders"`
 	Steps []struct {
-		ID, Kind, Item, State string
+		ID, Kind, Item, State, Detail string
 	} `json:"steps"`
 	Result *struct {
 		PointsEarned   *int64   `json:"points_earned"`
@@ -1206,6 +1206,33 @@ func lostAnswerScenarios() []scenario {
 			assertCancelled(t, report(t, v.CheckoutID, "failed"), contact, -1)
 			if prepaidBalance(t, contact) != 2000 {
 				t.Errorf("prepaid %d, want 2000", prepaidBalance(t, contact))
+			}
+		}},
+		{"a prepaid debit Leat cannot tell from another needs attention, not a guess", func(t *testing.T) {
+			contact := newCustomer(t, 0)
+			topUpPrepaid(t, contact, 3000)
+			// The same amount paid at the same shop a moment ago: Leat's
+			// prepaid transactions carry no tag to tell it from ours.
+			topUpPrepaid(t, contact, -1000)
+			withFaults(t, "response_lost POST /prepaid-transactions x1")
+			b := newBasket(contact).tender("prepaid", "", 1000, false)
+			if a := call(t, request{Method: http.MethodPost, Path: "/v1/checkouts", Body: b.body(t)}); a.Status != http.StatusBadGateway || a.problemCode(t) != "checkout_needs_attention" {
+				t.Errorf("start: %d %s", a.Status, a.Body)
+			}
+			done := settle(t, "shop-1."+b.OrderID)
+			if done.Status != "needs_attention" {
+				t.Fatalf("checkout %s, steps %v", done.Status, done.stepStates())
+			}
+			i := slices.IndexFunc(done.Steps, func(s struct{ ID, Kind, Item, State, Detail string }) bool { return s.ID == "prepaid_debit:tenders[0]" })
+			if i < 0 || done.Steps[i].State != "needs_attention" || !strings.Contains(done.Steps[i].Detail, "2 prepaid transactions of -1000 fit") {
+				t.Errorf("steps %+v", done.Steps)
+			}
+			// Neither repeated nor given back on a guess: an operator settles it.
+			if prepaidBalance(t, contact) != 1000 {
+				t.Errorf("prepaid %d, want 1000", prepaidBalance(t, contact))
+			}
+			if status, failure := execution(t, done.CheckoutID); status != "FAILED" || failure != "CheckoutNeedsAttention" {
+				t.Errorf("execution %s %s", status, failure)
 			}
 		}},
 		{"reversal of a giftcard debit", func(t *testing.T) {

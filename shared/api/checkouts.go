@@ -346,6 +346,8 @@ type stepJSON struct {
 	LeatUUID *string `json:"leat_uuid"`
 	Points   *int64  `json:"points,omitempty"`
 	Code     string  `json:"code,omitempty"`
+	// Detail says why a step needs an operator.
+	Detail string `json:"detail,omitempty"`
 }
 
 type resultJSON struct {
@@ -399,6 +401,9 @@ func checkoutOf(v checkout.View) checkoutJSON {
 		sj := stepJSON{ID: string(s.ID), Kind: string(s.Kind()), Item: s.Item(), State: string(s.State), Code: s.FailureCode}
 		if s.LeatUUID != "" {
 			sj.LeatUUID = &s.LeatUUID
+		}
+		if s.State == ledger.StepNeedsAttention {
+			sj.Detail = s.Failure
 		}
 		if s.Details.Points != 0 {
 			sj.Points = &s.Details.Points

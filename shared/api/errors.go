@@ -57,6 +57,7 @@ var knownErrors = []struct {
 	{checkout.ErrClaimLinkIssued, http.StatusConflict, CodeClaimLinkIssued, "The order's points are claimed through its receipt QR code"},
 	{checkout.ErrNoPortal, http.StatusUnprocessableEntity, CodePortalNotConfigured, "The tenant has no Leat contacts portal for claim links"},
 	{checkout.ErrPaymentWindowClosed, http.StatusConflict, CodePaymentWindowClosed, "The checkout stopped waiting for payment and gave everything back; refund the customer"},
+	{checkout.ErrNeedsAttention, http.StatusBadGateway, CodeCheckoutNeedsAttention, "Leat did not say whether it acted; an operator settles the checkout"},
 	{loyalty.ErrCurrencyMismatch, http.StatusUnprocessableEntity, CodeCurrencyMismatch, "The currency is not the Leat account's"},
 	{loyalty.ErrShopNotFound, http.StatusBadGateway, CodeLeatMisconfigured, "The location's Leat shop does not exist"},
 	{loyalty.ErrInvalid, http.StatusUnprocessableEntity, CodeLeatRejected, "Leat refused the request"},

@@ -91,6 +91,7 @@ const (
 	CodeCheckoutExists              = "checkout_exists"
 	CodeCheckoutStateConflict       = "checkout_state_conflict"
 	CodePaymentWindowClosed         = "payment_window_closed"
+	CodeCheckoutNeedsAttention      = "checkout_needs_attention"
 	CodeCustomerAttached            = "customer_already_attached"
 	CodeClaimLinkIssued             = "claim_link_issued"
 	CodePortalNotConfigured         = "portal_not_configured"

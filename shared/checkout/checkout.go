@@ -35,6 +35,9 @@ var (
 	ErrPaymentWindowClosed = errors.New("checkout: the payment window has closed")
 	// ErrTenderExceedsDue: giftcards and prepaid would pay more than is due.
 	ErrTenderExceedsDue = errors.New("checkout: the tenders exceed what is due")
+	// ErrNeedsAttention: Leat cannot tell whether a write happened, so an
+	// operator settles the checkout; the POS must not take the amount again.
+	ErrNeedsAttention = errors.New("checkout: an operator must settle what Leat cannot tell")
 	// ErrTaskGone is what Executions.Resume answers when the saga no longer
 	// waits for this task token.
 	ErrTaskGone = errors.New("checkout: the saga no longer waits for this payment")

@@ -34,6 +34,7 @@ var refusalReasons = []struct {
 	{"leat_unavailable", loyalty.ErrPlatformUnavailable},
 	{"leat_misconfigured", loyalty.ErrPlatformCredentials},
 	{"leat_misconfigured", loyalty.ErrShopNotFound},
+	{"outcome_unknown", ErrNeedsAttention},
 	{"leat_rejected", loyalty.ErrInvalid},
 	{"leat_rejected", loyalty.ErrPlatformRejected},
 }
