@@ -242,9 +242,10 @@ type checkoutView struct {
 		Kept           []string `json:"kept_collectable"`
 		PrepaidBalance *int64   `json:"prepaid_balance"`
 		Giftcards      []struct {
-			Code    string `json:"code"`
-			Balance int64  `json:"balance"`
-			Emailed bool   `json:"emailed"`
+			Code       string `json:"code"`
+			Balance    int64  `json:"balance"`
+			BalanceURL string `json:"balance_url"`
+			Emailed    bool   `json:"emailed"`
 		} `json:"giftcards_sold"`
 	} `json:"result"`
 	ClaimURL string `json:"claim_url"`
@@ -600,7 +601,8 @@ func checkoutScenarios() []scenario {
 			contact := newCustomer(t, 0)
 			done := report(t, startCheckout(t, newBasket(contact).sell("GC-0000-0001", "")).CheckoutID, "paid")
 			assertCompleted(t, done, contact, 0)
-			if giftcardBalance(t, "GC-0000-0001") != 2900 || len(done.Result.Giftcards) != 1 || done.Result.Giftcards[0].Balance != 2900 {
+			if giftcardBalance(t, "GC-0000-0001") != 2900 || len(done.Result.Giftcards) != 1 || done.Result.Giftcards[0].Balance != 2900 ||
+				!strings.Contains(done.Result.Giftcards[0].BalanceURL, "giftcard-balance?hash=") {
 				t.Errorf("sold card holds %d, result %+v", giftcardBalance(t, "GC-0000-0001"), done.Result)
 			}
 			assertCancelled(t, report(t, startCheckout(t, newBasket(contact).sell("GC-0000-0002", "")).CheckoutID, "failed"), contact, -1)
@@ -1312,14 +1314,32 @@ func lostAnswerScenarios() []scenario {
 				six.assertEnded(t, done)
 			}
 		}},
-		{"loading a sold giftcard", func(t *testing.T) {
+		{"loading a sold giftcard: the card found loaded is emailed too", func(t *testing.T) {
 			contact := newCustomer(t, 0)
 			v := startCheckout(t, newBasket(contact).sell("", ""))
+			sent := len(stack.Sandbox.SentEmails())
 			withFaults(t, "response_lost POST /giftcard-transactions x1")
 			done := report(t, v.CheckoutID, "paid")
 			assertCompleted(t, done, contact, 0)
-			if len(done.Result.Giftcards) != 1 || giftcardBalance(t, done.Result.Giftcards[0].Code) != 2900 {
+			if len(done.Result.Giftcards) != 1 || giftcardBalance(t, done.Result.Giftcards[0].Code) != 2900 || !done.Result.Giftcards[0].Emailed {
 				t.Errorf("sold %+v", done.Result.Giftcards)
+			}
+			if emails := stack.Sandbox.SentEmails(); len(emails) != sent+1 || emails[sent].Email != contactEmail(t, contact) {
+				t.Errorf("emails %+v", emails[sent:])
+			}
+		}},
+		{"emailing a sold giftcard is tried again when the checkout completes", func(t *testing.T) {
+			contact := newCustomer(t, 0)
+			v := startCheckout(t, newBasket(contact).sell("", "friend@example.com"))
+			sent := len(stack.Sandbox.SentEmails())
+			withFaults(t, "maintenance POST /giftcards/{uuid}/send-by-email x3")
+			done := report(t, v.CheckoutID, "paid")
+			assertCompleted(t, done, contact, 0)
+			if len(done.Result.Giftcards) != 1 || !done.Result.Giftcards[0].Emailed {
+				t.Errorf("sold %+v", done.Result.Giftcards)
+			}
+			if emails := stack.Sandbox.SentEmails(); len(emails) != sent+1 || emails[sent].Email != "friend@example.com" {
+				t.Errorf("emails %+v", emails[sent:])
 			}
 		}},
 		{"creating a digital giftcard to sell", func(t *testing.T) {

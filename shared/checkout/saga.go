@@ -151,15 +151,22 @@ func (s *Service) ConfirmItem(ctx context.Context, req StepRequest) (StepResult,
 	if err != nil {
 		return StepResult{}, err
 	}
-	step, found := findStep(st.steps, req.Step)
-	if !found {
-		details, err := s.confirmDetails(st, req.Step)
-		if err != nil {
-			return StepResult{}, err
+	var result StepResult
+	if step, found := findStep(st.steps, req.Step); found {
+		result, err = s.carryOn(ctx, st, step)
+	} else {
+		details, detailsErr := s.confirmDetails(st, req.Step)
+		if detailsErr != nil {
+			return StepResult{}, detailsErr
 		}
-		return s.writeNew(ctx, st, req.Step, details)
+		result, err = s.writeNew(ctx, st, req.Step, details)
 	}
-	return s.carryOn(ctx, st, step)
+	// A card loaded, whether the answer came or reconciliation found it, is
+	// emailed; a card the ledger says was emailed is not emailed again.
+	if err == nil && result.Outcome == OutcomeDone && req.Step.Kind() == ledger.StepGiftcardLoad {
+		s.sendDigitalCard(ctx, st, req.Step)
+	}
+	return result, err
 }
 
 // beginCompensating moves a checkout the saga gives back, if nobody did:
@@ -301,24 +308,22 @@ func (s *Service) write(ctx context.Context, st sagaStep, step ledger.Step) (Ste
 		}
 		result, err = s.call(ctx, st, step)
 	}
-	out, err := s.record(ctx, st, step, result, err)
-	if err == nil && out.Outcome == OutcomeDone && step.Kind() == ledger.StepGiftcardLoad {
-		s.sendDigitalCard(ctx, st, step.ID)
-	}
-	return out, err
+	return s.record(ctx, st, step, result, err)
 }
 
 // sendDigitalCard emails a loaded digital card to its buyer: the checkout's
 // customer, or the email the POS gave. The card is loaded either way, and its
-// code and balance page are on the receipt, so a failure is logged, not retried.
+// code and balance page are on the receipt, so a failure is logged and tried
+// once more when the checkout completes, never failing the saga.
 func (s *Service) sendDigitalCard(ctx context.Context, st sagaStep, id ledger.StepID) {
 	_, steps, err := s.load(ctx, st.c.Tenant, st.c.ID)
 	if err != nil {
+		logging.From(ctx).Warn("the digital giftcard's step could not be read to email it", "step", string(id), "error", err.Error())
 		return
 	}
 	step, _ := findStep(steps, id)
 	i := itemIndex(step.Item())
-	if !st.c.Basket.GiftcardSales[i].Digital() || step.Details.Emailed {
+	if step.State != ledger.StepDone || i < 0 || i >= len(st.c.Basket.GiftcardSales) || !st.c.Basket.GiftcardSales[i].Digital() || step.Details.Emailed {
 		return
 	}
 	log := logging.From(ctx).With("step", string(id))
@@ -576,6 +581,13 @@ func (s *Service) Close(ctx context.Context, req CloseRequest) (Closed, error) {
 	}
 	problems := unsettled(st.c, st.steps, req.Outcome)
 	final := req.Outcome
+	if req.Outcome == ledger.CheckoutCompleted {
+		for _, step := range st.steps {
+			if step.Kind() == ledger.StepGiftcardLoad && step.State == ledger.StepDone && !step.Details.Emailed {
+				s.sendDigitalCard(ctx, st, step.ID)
+			}
+		}
+	}
 	if len(problems) > 0 {
 		final = ledger.CheckoutNeedsAttention
 	}

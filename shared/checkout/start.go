@@ -453,7 +453,7 @@ func (f accountFacts) sales(cmd StartCommand, discounts []ledger.Discount, now t
 			case !card.Balance.IsZero():
 				return nil, nil, &ItemError{Item: item, Err: fmt.Errorf("%w: it holds %d", loyalty.ErrGiftcardNotEmpty, card.Balance.Amount)}
 			}
-			sale.Code, sale.GiftcardUUID, maxAmount = card.Code, card.UUID, card.MaxBalance.Amount
+			sale.Code, sale.GiftcardUUID, sale.BalanceURL, maxAmount = card.Code, card.UUID, card.BalanceURL, card.MaxBalance.Amount
 		}
 		if maxAmount > 0 && amount > maxAmount {
 			return nil, nil, &ItemError{Item: item, Err: fmt.Errorf("%w: at most %d", loyalty.ErrGiftcardMaxAmount, maxAmount)}

@@ -129,8 +129,8 @@ func (s *Service) confirmDetails(st sagaStep, id ledger.StepID) (ledger.StepDeta
 	case id.Kind() == ledger.StepGiftcardLoad && i >= 0 && i < len(c.Basket.GiftcardSales):
 		sale := c.Basket.GiftcardSales[i]
 		return ledger.StepDetails{
-			ContactUUID: c.ContactUUID, GiftcardUUID: sale.GiftcardUUID, GiftcardCode: sale.Code, Amount: sale.Amount,
-			Email: sale.Email, Tag: ledger.ExternalIdentifier(c.Tenant, c.ID) + "/" + string(id),
+			ContactUUID: c.ContactUUID, GiftcardUUID: sale.GiftcardUUID, GiftcardCode: sale.Code, BalanceURL: sale.BalanceURL,
+			Amount: sale.Amount, Email: sale.Email, Tag: ledger.ExternalIdentifier(c.Tenant, c.ID) + "/" + string(id),
 		}, nil
 	case id.Kind() == ledger.StepPrepaidTopUp && i >= 0 && i < len(c.Basket.PrepaidTopUps):
 		return ledger.StepDetails{ContactUUID: c.ContactUUID, Amount: c.Basket.PrepaidTopUps[i].Amount}, nil

@@ -89,9 +89,10 @@ type TenderItem struct {
 type GiftcardSale struct {
 	LineID string `json:"line_id"`
 	Amount int64  `json:"amount"`
-	// Code and GiftcardUUID name a physical card.
+	// Code, GiftcardUUID and BalanceURL name a physical card.
 	Code         string `json:"code,omitempty"`
 	GiftcardUUID string `json:"giftcard_uuid,omitempty"`
+	BalanceURL   string `json:"balance_url,omitempty"`
 	// ProgramUUID is the program a digital card is created in.
 	ProgramUUID string `json:"program_uuid,omitempty"`
 	// Email receives a digital card (its customer is found or created).
