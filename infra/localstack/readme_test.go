@@ -56,6 +56,7 @@ func TestReadmeCurlCallsWork(t *testing.T) {
 	for _, want := range []string{
 		`"identifier":{"value":"LEAT-1001"`, `"rewards":[`, `"voucher":{`, `"usable":true`, `"giftcard":{`,
 		`"status":"awaiting_payment"`, `"status":"completed"`, `"points_earned":`,
+		`"giftcards_sold":[{"source":"giftcard_sales[0]","code":"GC-0000-0002","balance":2000`, `"due":2000`,
 	} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("README commands did not answer %s:\n%s", want, out)
