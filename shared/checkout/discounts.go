@@ -1,14 +1,13 @@
 package checkout
 
 import (
-	"cmp"
 	"fmt"
-	"math/bits"
 	"slices"
 	"strings"
 
 	"github.com/leatpos/gateway/shared/ledger"
 	"github.com/leatpos/gateway/shared/loyalty"
+	"github.com/leatpos/gateway/shared/money"
 )
 
 // redeemed is one basket item that grants a discount, in the order the
@@ -160,49 +159,20 @@ func percentage(eligible []ledger.Line, remaining map[string]int64, basisPoints 
 }
 
 // spread takes an amount off the eligible lines in proportion to what is
-// left of them; the minor units that proportions cannot split go to the
-// lines with the largest remainders, so the parts add up exactly.
+// left of them, so the parts add up exactly (money.Allocate).
 func spread(eligible []ledger.Line, remaining map[string]int64, amount int64) map[string]int64 {
-	var left int64
-	for _, l := range eligible {
-		left += max(remaining[l.ID], 0)
-	}
-	amount = min(amount, left)
-	if amount <= 0 {
-		return nil
-	}
-	type share struct {
-		id        string
-		part, rem int64
-	}
-	shares := make([]share, 0, len(eligible))
-	var given int64
-	for _, l := range eligible {
-		if r := remaining[l.ID]; r > 0 {
-			part, rem := mulDiv(amount, r, left)
-			s := share{id: l.ID, part: part, rem: rem}
-			given += s.part
-			shares = append(shares, s)
-		}
-	}
-	slices.SortStableFunc(shares, func(a, b share) int { return cmp.Compare(b.rem, a.rem) })
-	for i := 0; given < amount; i++ {
-		shares[i%len(shares)].part++
-		given++
+	weights := make([]int64, len(eligible))
+	for i, l := range eligible {
+		weights[i] = remaining[l.ID]
 	}
 	out := map[string]int64{}
-	for _, s := range shares {
-		if s.part > 0 {
-			out[s.id] = s.part
+	for i, part := range money.Allocate(amount, weights) {
+		if part > 0 {
+			out[eligible[i].ID] += part
 		}
 	}
+	if len(out) == 0 {
+		return nil
+	}
 	return out
-}
-
-// mulDiv is a*b/c with its remainder, for non-negative a ≤ c, exact where a*b
-// alone would overflow int64.
-func mulDiv(a, b, c int64) (quotient, remainder int64) {
-	hi, lo := bits.Mul64(uint64(a), uint64(b))
-	q, r := bits.Div64(hi, lo, uint64(c))
-	return int64(q), int64(r)
 }
