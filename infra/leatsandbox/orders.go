@@ -267,6 +267,7 @@ func (st *state) findOrder(c *call) (reply, error) {
 }
 
 // POST /order-returns/create-and-process. Without line_items the whole remainder of the order comes back.
+// An external identifier already used is refused, unless order_duplicate=accept makes it another return.
 // The points taken back are proportional to the returned amounts, worked out on the running total so that
 // returning everything, in any number of steps, takes back exactly what the order earned; the result's
 // points are negative and the balance never drops below zero.
@@ -283,7 +284,8 @@ func (st *state) createAndProcessOrderReturn(c *call) (reply, error) {
 		status:     in.requiredOneOf("status", "PENDING", "COMPLETED"),
 		createdAt:  c.now,
 	}
-	if r.externalID != "" && st.orderReturns.find(func(existing *orderReturn) bool { return existing.externalID == r.externalID }) != nil {
+	if r.externalID != "" && c.variant(VariantOrderDuplicate) == OrderDuplicateRefuse &&
+		st.orderReturns.find(func(existing *orderReturn) bool { return existing.externalID == r.externalID }) != nil {
 		in.fail("external_identifier", "The external identifier has already been taken.")
 	}
 	requested := in.list("line_items")

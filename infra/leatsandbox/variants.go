@@ -13,14 +13,14 @@ import (
 // every value: the gateway must not depend on the sandbox's guess. The first value of each is the default,
 // the likeliest reading of the sources.
 const (
-	// VariantOrderDuplicate is what a second orders/create-and-process with an external_identifier already
-	// used does.
+	// VariantOrderDuplicate is what a second orders/create-and-process, or order-returns/create-and-process,
+	// with an external_identifier already used does.
 	VariantOrderDuplicate = "order_duplicate"
 	// OrderDuplicateRefuse answers 1003 with errors.external_identifier ["The external identifier has
 	// already been taken."] and applies nothing.
 	OrderDuplicateRefuse = "refuse"
-	// OrderDuplicateAccept processes it as another order: a new uuid and the points earned again;
-	// orders/find and order returns by external_identifier then take the newest.
+	// OrderDuplicateAccept processes it as another order (or return): a new uuid and the points earned (or
+	// taken back) again; orders/find and order returns by external_identifier then take the newest.
 	OrderDuplicateAccept = "accept"
 
 	// VariantSecondReverse is what reversing a reward reception, credit reception, voucher redemption,

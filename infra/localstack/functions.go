@@ -29,5 +29,11 @@ func Functions() map[string]app.Builder {
 		"earn-points":              app.EarnPoints,
 		"compensate-checkout-item": app.CompensateCheckoutItem,
 		"close-checkout":           app.CloseCheckout,
+
+		"start-return":      app.StartReturn,
+		"get-return":        app.GetReturn,
+		"get-order":         app.GetOrder,
+		"return-order-step": app.ReturnOrderStep,
+		"close-return":      app.CloseReturn,
 	}
 }

@@ -131,7 +131,8 @@ func Start(ctx context.Context, opts Options) (s *Stack, err error) {
 	cfg := app.Config{
 		TableName: opts.TableName, DynamoDBEndpoint: endpoint, LogLevel: slog.LevelInfo,
 		LeatAttemptTimeout:      cmp.Or(opts.LeatAttemptTimeout, 4*time.Second),
-		CheckoutStateMachineARN: engine.StateMachineARN(checkoutStateMachine), StepFunctionsEndpoint: engine.URL(),
+		CheckoutStateMachineARN: engine.StateMachineARN(checkoutStateMachine), ReturnStateMachineARN: engine.StateMachineARN(returnStateMachine),
+		StepFunctionsEndpoint: engine.URL(),
 	}
 	env, err := app.NewEnv(cfg, awsCfg, opts.Logger, app.WithLeatAccounts(leat.SchemeResolver{"env": leat.EnvAccounts(s.leatEnv)}))
 	if err != nil {
@@ -165,9 +166,12 @@ func Start(ctx context.Context, opts Options) (s *Stack, err error) {
 	return s, nil
 }
 
-// checkoutStateMachine is the checkout saga's logical id in template.yaml,
-// which the local engine names it by.
-const checkoutStateMachine = "CheckoutStateMachine"
+// checkoutStateMachine and returnStateMachine are the sagas' logical ids in
+// template.yaml, which the local engine names them by.
+const (
+	checkoutStateMachine = "CheckoutStateMachine"
+	returnStateMachine   = "ReturnStateMachine"
+)
 
 // stepFunctions runs the template's state machines on the local engine, with
 // every function's handler in-process and the template's substitutions

@@ -350,6 +350,20 @@ type stepJSON struct {
 	Detail string `json:"detail,omitempty"`
 }
 
+func stepOf(s ledger.Step) stepJSON {
+	sj := stepJSON{ID: string(s.ID), Kind: string(s.Kind()), Item: s.Item(), State: string(s.State), Code: s.FailureCode}
+	if s.LeatUUID != "" {
+		sj.LeatUUID = &s.LeatUUID
+	}
+	if s.State == ledger.StepNeedsAttention {
+		sj.Detail = s.Failure
+	}
+	if s.Details.Points != 0 {
+		sj.Points = &s.Details.Points
+	}
+	return sj
+}
+
 type resultJSON struct {
 	OrderUUID     string         `json:"order_uuid,omitempty"`
 	PointsEarned  *int64         `json:"points_earned"`
@@ -398,17 +412,7 @@ func checkoutOf(v checkout.View) checkoutJSON {
 	}
 	var redeemed, kept []string
 	for _, s := range v.Steps {
-		sj := stepJSON{ID: string(s.ID), Kind: string(s.Kind()), Item: s.Item(), State: string(s.State), Code: s.FailureCode}
-		if s.LeatUUID != "" {
-			sj.LeatUUID = &s.LeatUUID
-		}
-		if s.State == ledger.StepNeedsAttention {
-			sj.Detail = s.Failure
-		}
-		if s.Details.Points != 0 {
-			sj.Points = &s.Details.Points
-		}
-		out.Steps = append(out.Steps, sj)
+		out.Steps = append(out.Steps, stepOf(s))
 		if s.State == ledger.StepDone && (s.Kind() == ledger.StepRewardReception || s.Kind() == ledger.StepRewardCollection || s.Kind() == ledger.StepVoucherRedemption) {
 			redeemed = append(redeemed, s.Item())
 		}

@@ -21,17 +21,21 @@ type Config struct {
 	// CheckoutStateMachineARN is the checkout saga, for the functions that
 	// start or resume it.
 	CheckoutStateMachineARN string
+	// ReturnStateMachineARN is the return saga, for the function that starts it.
+	ReturnStateMachineARN string
 	// StepFunctionsEndpoint points at a local engine; empty in AWS.
 	StepFunctionsEndpoint string
 }
 
 // ConfigFromEnv reads TABLE_NAME, DYNAMODB_ENDPOINT, LOG_LEVEL,
-// LEAT_ATTEMPT_TIMEOUT, CHECKOUT_STATE_MACHINE_ARN and STEPFUNCTIONS_ENDPOINT.
+// LEAT_ATTEMPT_TIMEOUT, CHECKOUT_STATE_MACHINE_ARN, RETURN_STATE_MACHINE_ARN
+// and STEPFUNCTIONS_ENDPOINT.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	cfg := Config{
 		TableName: getenv("TABLE_NAME"), DynamoDBEndpoint: getenv("DYNAMODB_ENDPOINT"),
 		LeatAttemptTimeout:      4 * time.Second,
-		CheckoutStateMachineARN: getenv("CHECKOUT_STATE_MACHINE_ARN"), StepFunctionsEndpoint: getenv("STEPFUNCTIONS_ENDPOINT"),
+		CheckoutStateMachineARN: getenv("CHECKOUT_STATE_MACHINE_ARN"), ReturnStateMachineARN: getenv("RETURN_STATE_MACHINE_ARN"),
+		StepFunctionsEndpoint: getenv("STEPFUNCTIONS_ENDPOINT"),
 	}
 	var problems []error
 	if cfg.TableName == "" {

@@ -89,16 +89,16 @@ func (e *Env) Loyalty() *loyalty.Service {
 	})
 }
 
-// Checkouts runs checkouts: the API's commands and the saga's steps. The
-// functions that start or resume the saga need CHECKOUT_STATE_MACHINE_ARN;
-// the others never call Step Functions and are built without it.
+// Checkouts runs checkouts and returns: the API's commands and the sagas'
+// steps. The functions that start or resume a saga need its state machine's
+// ARN (CHECKOUT_STATE_MACHINE_ARN, RETURN_STATE_MACHINE_ARN); the others
+// never call Step Functions and are built without them.
 func (e *Env) Checkouts() *checkout.Service {
 	return e.checkoutService.get(func() *checkout.Service {
 		var executions checkout.Executions = missingStateMachine{}
-		if arn := e.cfg.CheckoutStateMachineARN; arn != "" {
-			if x, err := sfn.NewExecutions(sfn.NewClient(e.awsCfg, e.cfg.StepFunctionsEndpoint), arn); err == nil {
-				executions = x
-			}
+		client := sfn.NewClient(e.awsCfg, e.cfg.StepFunctionsEndpoint)
+		if x, err := sfn.NewExecutions(client, e.cfg.CheckoutStateMachineARN, e.cfg.ReturnStateMachineARN); err == nil {
+			executions = x
 		}
 		return checkout.NewService(e.Directory(), leat.CheckoutPlatforms{Platforms: e.leatPlatforms()},
 			dynamodb.NewLedgerStore(e.table), executions, time.Now)
@@ -109,7 +109,7 @@ func (e *Env) Checkouts() *checkout.Service {
 // a function that reaches for it fails saying which setting it lacks.
 type missingStateMachine struct{}
 
-var errNoStateMachine = errors.New("app: CHECKOUT_STATE_MACHINE_ARN is not a state machine ARN")
+var errNoStateMachine = errors.New("app: neither CHECKOUT_STATE_MACHINE_ARN nor RETURN_STATE_MACHINE_ARN names a state machine")
 
 func (missingStateMachine) Start(context.Context, string, checkout.SagaInput) (string, error) {
 	return "", errNoStateMachine
@@ -117,6 +117,10 @@ func (missingStateMachine) Start(context.Context, string, checkout.SagaInput) (s
 
 func (missingStateMachine) Resume(context.Context, string, checkout.PaymentEvent) error {
 	return errNoStateMachine
+}
+
+func (missingStateMachine) StartReturn(context.Context, string, checkout.ReturnInput) (string, error) {
+	return "", errNoStateMachine
 }
 
 // leatPlatforms is shared by everything that talks to Leat, so each tenant's

@@ -130,3 +130,29 @@ func sagaStep[In, Out any](env *Env, step func(context.Context, In) (Out, error)
 func AddTender(env *Env) (any, error) {
 	return api.AddTender(env.Checkouts()).Lambda(env.API()), nil
 }
+
+// StartReturn records a return of a completed order and starts its saga.
+func StartReturn(env *Env) (any, error) {
+	return api.StartReturn(env.Checkouts()).Lambda(env.API()), nil
+}
+
+// GetReturn answers one return of an order.
+func GetReturn(env *Env) (any, error) {
+	return api.GetReturn(env.Checkouts()).Lambda(env.API()), nil
+}
+
+// GetOrder answers an order with its Leat transactions and returns.
+func GetOrder(env *Env) (any, error) {
+	return api.GetOrder(env.Checkouts()).Lambda(env.API()), nil
+}
+
+// ReturnOrderStep performs one step of a return: the points correction, a
+// redemption given back, a refund, or a sold card taken back.
+func ReturnOrderStep(env *Env) (any, error) {
+	return sagaStep(env, env.Checkouts().ReturnStep), nil
+}
+
+// CloseReturn records how a return's saga ended.
+func CloseReturn(env *Env) (any, error) {
+	return sagaStep(env, env.Checkouts().CloseReturn), nil
+}

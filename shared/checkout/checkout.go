@@ -119,6 +119,12 @@ type Platform interface {
 	// CollectReward hands a collectable reward over; it answers the uuid of
 	// the collection.
 	CollectReward(ctx context.Context, collectableUUID string) (string, error)
+	// ReverseRewardCollection makes a collected reward collectable again.
+	ReverseRewardCollection(ctx context.Context, collectionUUID string) error
+	// ReturnOrder records lines coming back from an order and corrects the
+	// points it earned; ErrReturnRecorded when Leat already has a return
+	// with the external identifier.
+	ReturnOrder(ctx context.Context, r OrderReturn) (OrderReturnResult, error)
 	// CreateOrder records the paid order and earns its points.
 	CreateOrder(ctx context.Context, o Order) (OrderResult, error)
 	// FindOrder answers the uuid of the order with this external
@@ -168,6 +174,24 @@ type PrepaidTransaction struct {
 
 // ErrOrderNotFound: Leat has no order with the external identifier.
 var ErrOrderNotFound = errors.New("checkout: Leat has no such order")
+
+// ErrReturnRecorded: Leat already has a return with the external identifier.
+var ErrReturnRecorded = errors.New("checkout: Leat already recorded this return")
+
+// OrderReturn is lines of a Leat order coming back.
+type OrderReturn struct {
+	OrderExternalID string
+	ExternalID      string
+	Lines           []ledger.ReturnLine
+}
+
+// OrderReturnResult is the points correction Leat made: Points is negative
+// when points were taken back.
+type OrderReturnResult struct {
+	UUID          string
+	Points        int64
+	PointsBalance int64
+}
 
 // Platforms gives each tenant's Leat account.
 type Platforms interface {
@@ -264,4 +288,6 @@ type Executions interface {
 	// Resume hands the POS's payment report to the waiting saga;
 	// ErrTaskGone when it no longer waits.
 	Resume(ctx context.Context, taskToken string, event PaymentEvent) error
+	// StartReturn begins a return's saga, like Start.
+	StartReturn(ctx context.Context, name string, input ReturnInput) (executionARN string, err error)
 }

@@ -1,9 +1,11 @@
 package checkout
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/leatpos/gateway/shared/ledger"
 	"github.com/leatpos/gateway/shared/logging"
@@ -81,7 +83,7 @@ func (s *Service) beginReversal(ctx context.Context, st sagaStep, step ledger.St
 			remaining = *v.RedemptionsRemaining
 		}
 		step.Details.RedemptionsBefore = &remaining
-	case ledger.StepGiftcardDebit, ledger.StepPrepaidDebit:
+	case ledger.StepGiftcardDebit, ledger.StepPrepaidDebit, ledger.StepGiftcardLoad, ledger.StepPrepaidTopUp:
 		balance, err := s.tenderBalance(ctx, st, step.Details, tenderType(step.Kind()))
 		if err != nil {
 			return StepResult{}, err
@@ -135,8 +137,19 @@ func (s *Service) callReversal(ctx context.Context, st sagaStep, step ledger.Ste
 			return writeResult{leatUUID: uuid, details: func(d *ledger.StepDetails) { d.ReversedBy = "credit" }}, err
 		}
 		return writeResult{leatUUID: uuid, details: func(d *ledger.StepDetails) { d.ReversedBy = "reverse" }}, err
-	case ledger.StepPrepaidDebit:
+	case ledger.StepPrepaidDebit, ledger.StepPrepaidTopUp:
 		uuid, err = platform.ReversePrepaidTransaction(ctx, step.LeatUUID)
+	case ledger.StepRewardCollection:
+		err = platform.ReverseRewardCollection(ctx, cmp.Or(step.LeatUUID, d.CollectableUUID))
+	case ledger.StepGiftcardLoad:
+		uuid, err = platform.ReverseGiftcardTransaction(ctx, step.LeatUUID)
+		if errors.Is(err, ErrNotLastTransaction) {
+			// The card was used since: the loaded money is taken back by a
+			// payment instead, which Leat refuses if the card no longer holds it.
+			uuid, err = platform.DebitGiftcard(ctx, d.GiftcardUUID, shop, d.Amount, d.Tag+"/take-back")
+			return writeResult{leatUUID: uuid, details: func(d *ledger.StepDetails) { d.ReversedBy = "debit" }}, err
+		}
+		return writeResult{leatUUID: uuid, details: func(d *ledger.StepDetails) { d.ReversedBy = "reverse" }}, err
 	default:
 		err = fmt.Errorf("checkout: %s has no reversal", step.ID)
 	}
@@ -184,8 +197,9 @@ func (s *Service) reconcileReversal(ctx context.Context, st sagaStep, step ledge
 	switch step.Kind() {
 	case ledger.StepRewardReception:
 		return s.byBalance(ctx, st, d, d.Points, "reversal")
-	case ledger.StepGiftcardDebit, ledger.StepPrepaidDebit:
-		// The balance before the reversal plus the amount means it happened.
+	case ledger.StepGiftcardDebit, ledger.StepPrepaidDebit, ledger.StepGiftcardLoad, ledger.StepPrepaidTopUp:
+		// The balance before the reversal moved by the amount means it
+		// happened: up for a debit given back, down for a load taken back.
 		if d.BalanceBefore == nil {
 			return verdict{state: cannotTell, why: "the balance before the reversal is not known"}, nil
 		}
@@ -193,13 +207,27 @@ func (s *Service) reconcileReversal(ctx context.Context, st sagaStep, step ledge
 		if err != nil {
 			return verdict{}, err
 		}
+		delta := d.Amount
+		if step.Kind() == ledger.StepGiftcardLoad || step.Kind() == ledger.StepPrepaidTopUp {
+			delta = -d.Amount
+		}
 		switch balance {
-		case *d.BalanceBefore + d.Amount:
+		case *d.BalanceBefore + delta:
 			return verdict{state: wasApplied}, nil
 		case *d.BalanceBefore:
 			return verdict{state: notYet}, nil
 		}
-		return verdict{state: cannotTell, why: fmt.Sprintf("the balance went from %d to %d, which no outcome of giving back %d explains", *d.BalanceBefore, balance, d.Amount)}, nil
+		return verdict{state: cannotTell, why: fmt.Sprintf("the balance went from %d to %d, which no outcome of moving %d explains", *d.BalanceBefore, balance, delta)}, nil
+	case ledger.StepRewardCollection:
+		// A reversed collection makes the reward collectable again.
+		collectables, err := st.acc.platform.CollectableRewards(ctx, d.ContactUUID)
+		if err != nil {
+			return verdict{}, unavailable(err)
+		}
+		if slices.ContainsFunc(collectables, func(c loyalty.CollectableReward) bool { return c.UUID == d.CollectableUUID && !c.Collected }) {
+			return verdict{state: wasApplied}, nil
+		}
+		return verdict{state: notYet}, nil
 	case ledger.StepVoucherLock, ledger.StepVoucherRedemption:
 		v, err := st.acc.platform.VoucherByCode(ctx, d.VoucherCode)
 		if err != nil {

@@ -103,6 +103,8 @@ type sagaStep struct {
 	c     ledger.Checkout
 	steps []ledger.Step
 	acc   account
+	// returns are the order's returns, for the steps of a return.
+	returns []ledger.Return
 }
 
 func (s *Service) begin(ctx context.Context, tenant tenancy.TenantID, id ledger.CheckoutID) (context.Context, sagaStep, error) {

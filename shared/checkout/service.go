@@ -172,13 +172,18 @@ var unsafeExecutionName = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
 // and POS order id, within the 80 characters AWS allows.
 func ExecutionName(tenant tenancy.TenantID, id ledger.CheckoutID) string {
 	name := string(tenant) + "-" + string(id.Location()) + "-" + strings.TrimPrefix(string(id), string(id.Location())+".")
-	name = unsafeExecutionName.ReplaceAllString(name, "_")
-	if len(name) > 80 {
-		h := fnv.New32a()
-		h.Write([]byte(string(tenant) + "/" + string(id)))
-		name = fmt.Sprintf("%s-%08x", name[:71], h.Sum32())
+	return boundedName(unsafeExecutionName.ReplaceAllString(name, "_"), string(tenant)+"/"+string(id))
+}
+
+// boundedName cuts a name to the 80 characters AWS allows, ending a cut one
+// with a hash of key so that names stay unique.
+func boundedName(name, key string) string {
+	if len(name) <= 80 {
+		return name
 	}
-	return name
+	h := fnv.New32a()
+	h.Write([]byte(key))
+	return fmt.Sprintf("%s-%08x", name[:71], h.Sum32())
 }
 
 func logger(ctx context.Context, c ledger.Checkout) context.Context {

@@ -103,8 +103,11 @@ func (s *Service) tenderBalance(ctx context.Context, st sagaStep, d ledger.StepD
 	return card.Balance.Amount, nil
 }
 
+// tenderType tells whose balance a money step moves: the contact's prepaid
+// credit or a card.
 func tenderType(kind ledger.StepKind) ledger.TenderType {
-	if kind == ledger.StepPrepaidDebit {
+	switch kind {
+	case ledger.StepPrepaidDebit, ledger.StepPrepaidTopUp, ledger.StepPrepaidRefund:
 		return ledger.TenderPrepaid
 	}
 	return ledger.TenderGiftcard
@@ -193,6 +196,24 @@ func (s *Service) call(ctx context.Context, st sagaStep, step ledger.Step) (writ
 		return writeResult{leatUUID: res.UUID, details: func(d *ledger.StepDetails) {
 			d.PointsEarned, d.PointsAfter = &res.PointsEarned, &res.PointsBalance
 		}}, err
+	case ledger.StepOrderReturn:
+		res, err := platform.ReturnOrder(ctx, OrderReturn{
+			OrderExternalID: ledger.ExternalIdentifier(st.c.Tenant, st.c.ID), ExternalID: d.ExternalID, Lines: returnOf(st, step).Lines,
+		})
+		if errors.Is(err, ErrReturnRecorded) {
+			// The same return sent again after an answer was lost: Leat has
+			// it, and the balance reads what it did.
+			return s.returnRecorded(ctx, st, d)
+		}
+		return writeResult{leatUUID: res.UUID, details: func(d *ledger.StepDetails) {
+			d.PointsEarned, d.PointsAfter = &res.Points, &res.PointsBalance
+		}}, err
+	case ledger.StepGiftcardRefund:
+		uuid, err := platform.CreditGiftcard(ctx, d.GiftcardUUID, shop, d.Amount, d.Tag)
+		return writeResult{leatUUID: uuid}, err
+	case ledger.StepPrepaidRefund:
+		uuid, after, err := platform.CreditPrepaid(ctx, d.ContactUUID, shop, d.Amount)
+		return writeResult{leatUUID: uuid, details: func(d *ledger.StepDetails) { d.BalanceAfter = &after }}, err
 	}
 	return writeResult{}, fmt.Errorf("checkout: no Leat write for %s", step.ID)
 }
@@ -279,7 +300,7 @@ func (s *Service) reconcileWrite(ctx context.Context, st sagaStep, step ledger.S
 		}
 		// Collected rewards leave the list: gone means handed over.
 		return verdict{state: wasApplied}, nil
-	case ledger.StepGiftcardDebit, ledger.StepGiftcardLoad:
+	case ledger.StepGiftcardDebit, ledger.StepGiftcardLoad, ledger.StepGiftcardRefund:
 		if d.GiftcardCode == "" {
 			return verdict{state: notYet}, nil // a digital card not created yet
 		}
@@ -296,8 +317,23 @@ func (s *Service) reconcileWrite(ctx context.Context, st sagaStep, step ledger.S
 		// Prepaid transactions carry no tag: a payment of the amount at the
 		// shop since the intent, which no other step names, is this one.
 		return s.byPrepaidTransaction(ctx, st, step, -d.Amount)
-	case ledger.StepPrepaidTopUp:
+	case ledger.StepPrepaidTopUp, ledger.StepPrepaidRefund:
 		return s.byPrepaidTransaction(ctx, st, step, d.Amount)
+	case ledger.StepOrderReturn:
+		// A return that took points shows in the balance; one that took
+		// none is sent again, and Leat refuses its external identifier if
+		// it has it (see returnRecorded).
+		customer, err := platform.Customer(ctx, d.ContactUUID)
+		switch {
+		case err != nil:
+			return verdict{}, unavailable(err)
+		case d.PointsBefore == nil:
+			return verdict{state: cannotTell, why: "the balance before the return is not known"}, nil
+		case customer.Points == *d.PointsBefore:
+			return verdict{state: notYet}, nil
+		}
+		points, after := customer.Points-*d.PointsBefore, customer.Points
+		return verdict{state: wasApplied, result: writeResult{details: func(d *ledger.StepDetails) { d.PointsEarned, d.PointsAfter = &points, &after }}}, nil
 	case ledger.StepOrder:
 		uuid, err := platform.FindOrder(ctx, d.ExternalID)
 		switch {

@@ -44,6 +44,7 @@ type checkoutDetails struct {
 	Payment   *ledger.Payment   `json:"payment,omitempty"`
 	Refusal   *ledger.Refusal   `json:"refusal,omitempty"`
 	Result    *ledger.Result    `json:"result,omitempty"`
+	Returned  ledger.Returned   `json:"returned,omitzero"`
 }
 
 type checkoutItem struct {
@@ -89,6 +90,7 @@ type stepItem struct {
 func toCheckoutItem(c ledger.Checkout) (checkoutItem, error) {
 	details, err := json.Marshal(checkoutDetails{
 		Basket: c.Basket, Discounts: c.Discounts, Totals: c.Totals, Payment: c.Payment, Refusal: c.Refusal, Result: c.Result,
+		Returned: c.Returned,
 	})
 	if err != nil {
 		return checkoutItem{}, wrap("marshal checkout", err)
@@ -112,7 +114,7 @@ func (i checkoutItem) checkout(tenant tenancy.TenantID) (ledger.Checkout, error)
 		POSOrderID: i.POSOrderID, Status: ledger.CheckoutStatus(i.Status), ContactUUID: i.ContactUUID,
 		Currency: money.Currency(i.Currency), Basket: d.Basket, Discounts: d.Discounts, Totals: d.Totals,
 		PointsBefore: i.PointsBefore, PaymentDeadline: i.PaymentDeadline, Payment: d.Payment, Refusal: d.Refusal,
-		Result: d.Result, ExecutionARN: i.ExecutionARN, TaskToken: i.TaskToken, RequestKey: i.RequestKey,
+		Result: d.Result, Returned: d.Returned, ExecutionARN: i.ExecutionARN, TaskToken: i.TaskToken, RequestKey: i.RequestKey,
 		ClaimLinkIssued: i.ClaimLinkIssued, CreatedAt: i.CreatedAt, UpdatedAt: i.UpdatedAt, Version: i.Version,
 	}, nil
 }
@@ -202,6 +204,9 @@ func (l *LedgerStore) Checkout(ctx context.Context, tenant tenancy.TenantID, id 
 		}
 		for _, av := range page.Items {
 			sk := av[attrSK].(*types.AttributeValueMemberS).Value
+			if strings.HasPrefix(sk, returnSKPrefix) {
+				continue // read by Returns
+			}
 			if sk == checkoutHeaderSK {
 				var item checkoutItem
 				if err := attributevalue.UnmarshalMap(av, &item); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/leatpos/gateway/shared/checkout"
 	"github.com/leatpos/gateway/shared/ledger"
@@ -115,6 +116,33 @@ func (p *Platform) CollectReward(ctx context.Context, collectableUUID string) (s
 		return "", writeError(err)
 	}
 	return c.UUID, nil
+}
+
+// ReverseRewardCollection makes a collected reward collectable again.
+func (p *Platform) ReverseRewardCollection(ctx context.Context, collectionUUID string) error {
+	_, err := p.client.ReverseRewardCollection(ctx, collectionUUID)
+	return writeError(err)
+}
+
+// ReturnOrder records returned lines; Leat corrects the order's points. A
+// refusal of the return's external identifier means Leat has it already.
+func (p *Platform) ReturnOrder(ctx context.Context, r checkout.OrderReturn) (checkout.OrderReturnResult, error) {
+	req := OrderReturnRequest{
+		Order: OrderSelector{ExternalIdentifier: r.OrderExternalID}, ExternalIdentifier: r.ExternalID, Status: ReturnCompleted,
+	}
+	for _, l := range r.Lines {
+		amount := l.Amount
+		req.LineItems = append(req.LineItems, ReturnLineItem{ExternalIdentifier: l.LineID, Quantity: l.Quantity, TotalAmount: &amount})
+	}
+	res, err := p.client.CreateAndProcessOrderReturn(ctx, req)
+	var apiErr *APIError
+	if errors.As(err, &apiErr) && len(apiErr.Fields["external_identifier"]) > 0 {
+		return checkout.OrderReturnResult{}, fmt.Errorf("%w: %s", checkout.ErrReturnRecorded, strings.Join(apiErr.Fields["external_identifier"], " "))
+	}
+	if err != nil {
+		return checkout.OrderReturnResult{}, writeError(err)
+	}
+	return checkout.OrderReturnResult{UUID: res.Return.UUID, Points: res.Result.Data.Points, PointsBalance: res.Result.Data.NewBalance}, nil
 }
 
 // offerTypes link a discount to the kind of redemption that granted it.

@@ -191,8 +191,10 @@ type Checkout struct {
 	// ClaimLinkIssued: a receipt QR was printed, so the points are claimed
 	// there and not by attaching a customer at the till as well.
 	ClaimLinkIssued bool
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	// Returned is what the order's returns have taken so far.
+	Returned  Returned
+	CreatedAt time.Time
+	UpdatedAt time.Time
 	// Version guards against lost updates: each save expects the version read.
 	Version int64
 }
@@ -227,4 +229,12 @@ type Store interface {
 	// SaveStep stores s if the stored step is still at s.Version, and
 	// returns it with the next version; ErrConflict otherwise.
 	SaveStep(ctx context.Context, tenant tenancy.TenantID, s Step) (Step, error)
+	// CreateReturn stores a new return together with its checkout, which
+	// counts it in: ErrReturnExists when the return's id is taken,
+	// ErrConflict when the checkout changed since c.Version.
+	CreateReturn(ctx context.Context, c Checkout, r Return) (Checkout, Return, error)
+	// SaveReturn stores r if the stored return is still at r.Version.
+	SaveReturn(ctx context.Context, tenant tenancy.TenantID, r Return) (Return, error)
+	// Returns lists a checkout's returns by index.
+	Returns(ctx context.Context, tenant tenancy.TenantID, id CheckoutID) ([]Return, error)
 }

@@ -22,12 +22,16 @@ const (
 	StepPrepaidTopUp      StepKind = "prepaid_top_up"
 	StepOrder             StepKind = "order"
 	StepOrderReturn       StepKind = "order_return"
+	// StepGiftcardRefund and StepPrepaidRefund give part of a tender back
+	// as a credit of its own, where reversing the debit would give all.
+	StepGiftcardRefund StepKind = "giftcard_refund"
+	StepPrepaidRefund  StepKind = "prepaid_refund"
 )
 
 var stepKinds = map[StepKind]bool{
 	StepRewardReception: true, StepRewardCollection: true, StepVoucherLock: true, StepVoucherRedemption: true,
 	StepGiftcardDebit: true, StepGiftcardLoad: true, StepPrepaidDebit: true, StepPrepaidTopUp: true,
-	StepOrder: true, StepOrderReturn: true,
+	StepOrder: true, StepOrderReturn: true, StepGiftcardRefund: true, StepPrepaidRefund: true,
 }
 
 // StepID is deterministic: the same step of the same checkout always has the
@@ -38,9 +42,10 @@ type StepID string
 // ItemOrder is the item of the steps that act on the whole checkout.
 const ItemOrder = "order"
 
-var itemPath = regexp.MustCompile(`^([a-z_]+\[[0-9]{1,3}\]|order)$`)
+var itemPath = regexp.MustCompile(`^([a-z_]+\[[0-9]{1,3}\](\.tenders\[[0-9]{1,3}\])?|order)$`)
 
-// NewStepID names the step of a kind for a basket item ("rewards[1]", or "order").
+// NewStepID names the step of a kind for a basket item ("rewards[1]", "order",
+// or a return's "returns[0]" and "returns[0].tenders[1]").
 func NewStepID(kind StepKind, item string) (StepID, error) {
 	if !stepKinds[kind] {
 		return "", fmt.Errorf("%w: step kind %q", ErrInvalid, kind)

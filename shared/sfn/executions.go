@@ -24,10 +24,12 @@ type API interface {
 	SendTaskSuccess(ctx context.Context, in *awssfn.SendTaskSuccessInput, opts ...func(*awssfn.Options)) (*awssfn.SendTaskSuccessOutput, error)
 }
 
-// Executions starts and resumes one state machine's executions.
+// Executions starts and resumes the executions of the checkout saga's
+// state machine, and starts the return saga's.
 type Executions struct {
 	api             API
 	stateMachineARN string
+	returnsARN      string
 }
 
 // NewClient builds a Step Functions client; a non-empty endpoint points it
@@ -40,29 +42,49 @@ func NewClient(cfg aws.Config, endpoint string) *awssfn.Client {
 	})
 }
 
-// NewExecutions runs the state machine at stateMachineARN.
-func NewExecutions(api API, stateMachineARN string) (*Executions, error) {
-	if api == nil || !strings.Contains(stateMachineARN, ":stateMachine:") {
-		return nil, fmt.Errorf("sfn: a client and a state machine ARN are required, got %q", stateMachineARN)
+// NewExecutions runs the checkout saga's state machine at checkoutARN and
+// the return saga's at returnsARN. A function that runs only one of them
+// leaves the other empty.
+func NewExecutions(api API, checkoutARN, returnsARN string) (*Executions, error) {
+	if api == nil || checkoutARN == "" && returnsARN == "" {
+		return nil, errors.New("sfn: a client and a state machine ARN are required")
 	}
-	return &Executions{api: api, stateMachineARN: stateMachineARN}, nil
+	for _, arn := range []string{checkoutARN, returnsARN} {
+		if arn != "" && !strings.Contains(arn, ":stateMachine:") {
+			return nil, fmt.Errorf("sfn: %q is not a state machine ARN", arn)
+		}
+	}
+	return &Executions{api: api, stateMachineARN: checkoutARN, returnsARN: returnsARN}, nil
 }
 
-// Start begins an execution. Step Functions answers a running execution of
+// Start begins a checkout's execution.
+func (e *Executions) Start(ctx context.Context, name string, input checkout.SagaInput) (string, error) {
+	return e.start(ctx, e.stateMachineARN, name, input)
+}
+
+// StartReturn begins a return's execution.
+func (e *Executions) StartReturn(ctx context.Context, name string, input checkout.ReturnInput) (string, error) {
+	return e.start(ctx, e.returnsARN, name, input)
+}
+
+// start begins an execution. Step Functions answers a running execution of
 // the same name and input as if it had just started it; one that already
 // ended keeps its name, and its ARN is answered.
-func (e *Executions) Start(ctx context.Context, name string, input checkout.SagaInput) (string, error) {
+func (e *Executions) start(ctx context.Context, stateMachineARN, name string, input any) (string, error) {
+	if stateMachineARN == "" {
+		return "", fmt.Errorf("sfn: no state machine is configured for %s", name)
+	}
 	body, err := json.Marshal(input)
 	if err != nil {
 		return "", err
 	}
 	out, err := e.api.StartExecution(ctx, &awssfn.StartExecutionInput{
-		StateMachineArn: &e.stateMachineARN, Name: &name, Input: aws.String(string(body)),
+		StateMachineArn: &stateMachineARN, Name: &name, Input: aws.String(string(body)),
 	})
 	var exists *types.ExecutionAlreadyExists
 	switch {
 	case errors.As(err, &exists):
-		return e.executionARN(name), nil
+		return executionARN(stateMachineARN, name), nil
 	case err != nil:
 		return "", fmt.Errorf("sfn: start %s: %w", name, err)
 	}
@@ -70,8 +92,8 @@ func (e *Executions) Start(ctx context.Context, name string, input checkout.Saga
 }
 
 // executionARN is the ARN Step Functions gives the named execution.
-func (e *Executions) executionARN(name string) string {
-	return strings.Replace(e.stateMachineARN, ":stateMachine:", ":execution:", 1) + ":" + name
+func executionARN(stateMachineARN, name string) string {
+	return strings.Replace(stateMachineARN, ":stateMachine:", ":execution:", 1) + ":" + name
 }
 
 // Resume completes the waiting task with the payment event.

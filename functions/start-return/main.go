@@ -1,0 +1,6 @@
+// Command start-return records a return of a completed order and starts its saga (POST /v1/orders/{order_id}/returns).
+package main
+
+import "github.com/leatpos/gateway/shared/app"
+
+func main() { app.Start("start-return", app.StartReturn) }

@@ -1,0 +1,222 @@
+package localstack_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/leatpos/gateway/shared/leat"
+)
+
+// Returns, end to end: the back office's API, the real handlers, the real
+// return.asl.json on the local engine, DynamoDB Local and the sandbox. Every
+// scenario runs under every sandbox variant, and checks the sandbox itself.
+
+// returnView is what the scenarios read of a return answer.
+type returnView struct {
+	ReturnID string `json:"return_id"`
+	Status   string `json:"status"`
+	Lines    []struct {
+		LineID   string `json:"line_id"`
+		Quantity int64  `json:"quantity"`
+		Amount   int64  `json:"amount"`
+	} `json:"lines"`
+	Refunds []struct {
+		Tender string `json:"tender"`
+		Amount int64  `json:"amount"`
+		Method string `json:"method"`
+		State  string `json:"state"`
+	} `json:"refunds"`
+	OffersReversed  []string `json:"offers_reversed"`
+	TakenBack       []string `json:"taken_back"`
+	PointsCorrected *int64   `json:"points_corrected"`
+	Steps           []struct {
+		ID, State string
+	} `json:"steps"`
+	Problems []string `json:"problems"`
+}
+
+// returnOrder posts a return for the back office and reads the answer.
+func returnOrder(t testing.TB, orderID string, body map[string]any) (answer, returnView) {
+	t.Helper()
+	raw, err := json.Marshal(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := call(t, request{Method: http.MethodPost, Path: "/v1/orders/" + orderID + "/returns", Key: stack.BackofficeKey,
+		Headers: map[string]string{"Location-Id": "shop-1"}, Body: string(raw)})
+	var v returnView
+	if a.Status < 300 {
+		if err := json.Unmarshal(a.Body, &v); err != nil {
+			t.Fatalf("return answer %d: %v: %s", a.Status, err, a.Body)
+		}
+	}
+	return a, v
+}
+
+// returned posts a return that must be recorded in full.
+func returned(t testing.TB, orderID string, body map[string]any) returnView {
+	t.Helper()
+	a, v := returnOrder(t, orderID, body)
+	if a.Status != http.StatusCreated || v.Status != "completed" {
+		t.Fatalf("return: %d %s", a.Status, a.Body)
+	}
+	return v
+}
+
+// paidOrder runs a basket through a paid checkout and answers its order id.
+func paidOrder(t testing.TB, b *basket) (string, checkoutView) {
+	t.Helper()
+	v := startCheckout(t, b)
+	done := report(t, v.CheckoutID, "paid")
+	if done.Status != "completed" {
+		t.Fatalf("checkout %s", done.Status)
+	}
+	return b.OrderID, done
+}
+
+type orderView struct {
+	Lines []struct {
+		ID               string `json:"id"`
+		ReturnedQuantity int64  `json:"returned_quantity"`
+	} `json:"lines"`
+	Tenders []struct {
+		Source         string `json:"source"`
+		Paid, Refunded int64
+	} `json:"tenders"`
+	Returns []returnView `json:"returns"`
+}
+
+func readOrder(t testing.TB, orderID string) orderView {
+	t.Helper()
+	a := call(t, request{Method: http.MethodGet, Path: "/v1/orders/" + orderID, Key: stack.BackofficeKey, Headers: map[string]string{"Location-Id": "shop-1"}})
+	var o orderView
+	if a.Status != http.StatusOK || json.Unmarshal(a.Body, &o) != nil {
+		t.Fatalf("order: %d %s", a.Status, a.Body)
+	}
+	return o
+}
+
+// TestReturns runs every return scenario under every variant.
+func TestReturns(t *testing.T) {
+	for _, v := range variants() {
+		t.Run(variantName(v), func(t *testing.T) {
+			withVariant(t, v)
+			for _, s := range returnScenarios() {
+				t.Run(s.name, s.run)
+			}
+		})
+	}
+}
+
+func returnScenarios() []scenario {
+	return []scenario{
+		{"a full return of all six flows leaves Leat as if the order never happened", func(t *testing.T) {
+			stack.Sandbox.Reset() // the rack's empty physical card
+			six := newSixFlows(t, "GC-0000-0001")
+			orderID, done := paidOrder(t, six.basket)
+			six.assertEnded(t, done)
+			r := returned(t, orderID, map[string]any{"return_id": "R1", "full": true})
+			if balance(t, six.contact) != 1000 || giftcardBalance(t, six.card) != 200 || prepaidBalance(t, six.contact) != 500 ||
+				voucherStatus(t, six.voucher) != leat.VoucherActive || giftcardBalance(t, "GC-0000-0001") != 0 {
+				t.Errorf("after the return: points %d, card %d, prepaid %d, voucher %s, sold card %d", balance(t, six.contact),
+					giftcardBalance(t, six.card), prepaidBalance(t, six.contact), voucherStatus(t, six.voucher), giftcardBalance(t, "GC-0000-0001"))
+			}
+			if len(r.OffersReversed) != 2 || len(r.TakenBack) != 2 || len(r.Refunds) != 2 || r.PointsCorrected == nil || *r.PointsCorrected >= 0 {
+				t.Errorf("return %+v", r)
+			}
+			for _, f := range r.Refunds {
+				if f.State != "done" || f.Method != "reverse" {
+					t.Errorf("refund %+v", f)
+				}
+			}
+			again, _ := returnOrder(t, orderID, map[string]any{"return_id": "R2", "full": true})
+			if again.Status != http.StatusConflict || again.problemCode(t) != "nothing_left_to_return" {
+				t.Errorf("a second full return: %d %s", again.Status, again.Body)
+			}
+		}},
+		{"two partial returns correct points and refunds in proportion; a third finds nothing left", func(t *testing.T) {
+			contact := newCustomer(t, 0)
+			card := newGiftcard(t, 5000)
+			b := newBasket(contact).tender("giftcard", card, 2040, false) // half of the EUR 40.80 basket
+			orderID, done := paidOrder(t, b)
+			earned := *done.Result.PointsEarned
+			// Line 4: two sandwiches, EUR 29.00; one comes back, then the other.
+			first := returned(t, orderID, map[string]any{"return_id": "R1", "lines": []map[string]any{{"line_id": "4", "quantity": 1}}})
+			if len(first.Refunds) != 1 || first.Refunds[0].Amount != 725 || first.Refunds[0].Method != "credit" || giftcardBalance(t, card) != 5000-2040+725 {
+				t.Errorf("first return: refunds %+v, card %d", first.Refunds, giftcardBalance(t, card))
+			}
+			second := returned(t, orderID, map[string]any{"return_id": "R2", "lines": []map[string]any{{"line_id": "4", "quantity": 1}}})
+			if len(second.Refunds) != 1 || second.Refunds[0].Amount != 725 || giftcardBalance(t, card) != 5000-2040+1450 {
+				t.Errorf("second return: refunds %+v, card %d", second.Refunds, giftcardBalance(t, card))
+			}
+			if got := balance(t, contact); got >= earned || got < 0 {
+				t.Errorf("points %d after returning most of an order that earned %d", got, earned)
+			}
+			third, _ := returnOrder(t, orderID, map[string]any{"return_id": "R3", "lines": []map[string]any{{"line_id": "1", "quantity": 1}, {"line_id": "4", "quantity": 1}}})
+			if third.Status != http.StatusConflict || third.problemCode(t) != "nothing_left_to_return" || !strings.Contains(string(third.Body), `"field":"lines[1]"`) {
+				t.Errorf("a third return: %d %s", third.Status, third.Body)
+			}
+			// The rest comes back whole: the tender gets exactly what it paid, in total.
+			rest := returned(t, orderID, map[string]any{"return_id": "R4", "full": true})
+			if giftcardBalance(t, card) != 5000 || balance(t, contact) != 0 {
+				t.Errorf("after everything came back: card %d, points %d, refunds %+v", giftcardBalance(t, card), balance(t, contact), rest.Refunds)
+			}
+			o := readOrder(t, orderID)
+			if len(o.Returns) != 3 || o.Tenders[0].Refunded != 2040 || slices.ContainsFunc(o.Lines, func(l struct {
+				ID               string `json:"id"`
+				ReturnedQuantity int64  `json:"returned_quantity"`
+			}) bool {
+				return l.ReturnedQuantity == 0
+			}) {
+				t.Errorf("order %+v", o)
+			}
+		}},
+		{"a card used by a later order is refunded by a credit", func(t *testing.T) {
+			contact := newCustomer(t, 0)
+			card := newGiftcard(t, 3000)
+			orderID, _ := paidOrder(t, newBasket(contact).tender("giftcard", card, 1000, false))
+			spendElsewhere(t, card, 500)
+			r := returned(t, orderID, map[string]any{"return_id": "R1", "full": true})
+			if len(r.Refunds) != 1 || r.Refunds[0].Method != "credit" || giftcardBalance(t, card) != 2500 {
+				t.Errorf("refunds %+v, card %d", r.Refunds, giftcardBalance(t, card))
+			}
+		}},
+		{"the same return twice changes Leat once; a new id for what came back is refused", func(t *testing.T) {
+			contact := newCustomer(t, 0)
+			card := newGiftcard(t, 3000)
+			orderID, _ := paidOrder(t, newBasket(contact).tender("giftcard", card, 1000, false))
+			body := `{"return_id":"R1","full":true}`
+			key := fmt.Sprintf("return-%s", orderID)
+			send := func() answer {
+				return call(t, request{Method: http.MethodPost, Path: "/v1/orders/" + orderID + "/returns", Key: stack.BackofficeKey,
+					Headers: map[string]string{"Location-Id": "shop-1", "Idempotency-Key": key}, Body: body})
+			}
+			first, second := send(), send()
+			if first.Status != http.StatusCreated || second.Status != http.StatusCreated || giftcardBalance(t, card) != 3000 {
+				t.Errorf("twice: %d, %d, card %d", first.Status, second.Status, giftcardBalance(t, card))
+			}
+			other, _ := returnOrder(t, orderID, map[string]any{"return_id": "R2", "full": true})
+			if other.Status != http.StatusConflict || other.problemCode(t) != "nothing_left_to_return" {
+				t.Errorf("another return: %d %s", other.Status, other.Body)
+			}
+			sameID, _ := returnOrder(t, orderID, map[string]any{"return_id": "R1", "full": true})
+			if sameID.Status != http.StatusConflict || sameID.problemCode(t) != "return_exists" {
+				t.Errorf("the same id with another key: %d %s", sameID.Status, sameID.Body)
+			}
+		}},
+		{"an order that never completed cannot be returned", func(t *testing.T) {
+			contact := newCustomer(t, 0)
+			b := newBasket(contact)
+			v := startCheckout(t, b)
+			report(t, v.CheckoutID, "failed")
+			a, _ := returnOrder(t, b.OrderID, map[string]any{"return_id": "R1", "full": true})
+			if a.Status != http.StatusConflict || a.problemCode(t) != "order_not_completed" {
+				t.Errorf("%d %s", a.Status, a.Body)
+			}
+		}},
+	}
+}
