@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/leatpos/gateway/shared/leat"
 )
@@ -57,11 +58,21 @@ func returnOrder(t testing.TB, orderID string, body map[string]any) (answer, ret
 	return a, v
 }
 
-// returned posts a return that must be recorded in full.
+// returned posts a return that must be recorded in full, reading it until
+// its saga has recorded it when the answer came first.
 func returned(t testing.TB, orderID string, body map[string]any) returnView {
 	t.Helper()
 	a, v := returnOrder(t, orderID, body)
-	if a.Status != http.StatusCreated || v.Status != "completed" {
+	deadline := time.Now().Add(30 * time.Second)
+	for a.Status < 300 && v.Status == "processing" && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+		a = call(t, request{Method: http.MethodGet, Path: "/v1/orders/" + orderID + "/returns/" + v.ReturnID, Key: stack.BackofficeKey,
+			Headers: map[string]string{"Location-Id": "shop-1"}})
+		if err := json.Unmarshal(a.Body, &v); err != nil {
+			t.Fatalf("return answer %d: %v: %s", a.Status, err, a.Body)
+		}
+	}
+	if v.Status != "completed" {
 		t.Fatalf("return: %d %s", a.Status, a.Body)
 	}
 	return v
@@ -208,6 +219,60 @@ func returnScenarios() []scenario {
 				t.Errorf("the same id with another key: %d %s", sameID.Status, sameID.Body)
 			}
 		}},
+		{"a collected reward given back is collectable again", func(t *testing.T) {
+			contact := newCustomer(t, 1000)
+			collectable := preRedeem(t, contact)
+			orderID, _ := paidOrder(t, newBasket(contact).collect(collectable))
+			if slices.Contains(collectables(t, contact), rewardCroissant) {
+				t.Fatal("the croissant was not collected")
+			}
+			r := returned(t, orderID, map[string]any{"return_id": "R1", "full": true})
+			if !slices.Equal(r.OffersReversed, []string{"collect[0]"}) || !slices.Contains(collectables(t, contact), rewardCroissant) {
+				t.Errorf("offers %v, collectables %v", r.OffersReversed, collectables(t, contact))
+			}
+		}},
+		{"a giftcard sold and spent since cannot be returned", func(t *testing.T) {
+			stack.Sandbox.Reset() // the rack's empty physical card
+			contact := newCustomer(t, 0)
+			orderID, _ := paidOrder(t, newBasket(contact).sell("GC-0000-0001", ""))
+			spendElsewhere(t, "GC-0000-0001", 100)
+			a, _ := returnOrder(t, orderID, map[string]any{"return_id": "R1", "lines": []map[string]any{{"line_id": "4", "quantity": 2}}})
+			if a.Status != http.StatusConflict || a.problemCode(t) != "giftcard_already_spent" || !strings.Contains(string(a.Body), `"field":"lines[0]"`) {
+				t.Errorf("%d %s", a.Status, a.Body)
+			}
+		}},
+		{"Leat's answers to return writes lost, one kind at a time", func(t *testing.T) {
+			for _, fault := range []string{
+				"response_lost POST /order-returns/create-and-process x1",
+				"response_lost POST /reward-receptions/{uuid}/reverse x1",
+				"response_lost POST /vouchers/{uuid}/reverse x1",
+				"response_lost POST /giftcard-transactions/{uuid}/reverse x1",
+				"response_lost POST /prepaid-transactions/{uuid}/reverse x1",
+			} {
+				t.Run(fault, func(t *testing.T) { returnsEverything(t, fault) })
+			}
+		}},
+		{"Leat's answers to partial refunds lost", func(t *testing.T) {
+			for _, fault := range []string{"response_lost POST /giftcard-transactions x1", "response_lost POST /prepaid-transactions x1"} {
+				contact := newCustomer(t, 0)
+				topUpPrepaid(t, contact, 1000)
+				card := newGiftcard(t, 1000)
+				orderID, _ := paidOrder(t, newBasket(contact).tender("giftcard", card, 1000, false).tender("prepaid", "", 1000, false))
+				withFaults(t, fault)
+				r := returned(t, orderID, map[string]any{"return_id": "R1", "refunds": []map[string]any{{"tender": "tenders[0]", "amount": 300}, {"tender": "tenders[1]", "amount": 200}},
+					"lines": []map[string]any{{"line_id": "1", "quantity": 1}}})
+				if giftcardBalance(t, card) != 300 || prepaidBalance(t, contact) != 200 {
+					t.Errorf("%s: card %d, prepaid %d, refunds %+v", fault, giftcardBalance(t, card), prepaidBalance(t, contact), r.Refunds)
+				}
+			}
+		}},
+		{"Leat in maintenance and rate limiting on every return write", func(t *testing.T) {
+			returnsEverything(t, "maintenance POST /order-returns/create-and-process x1; rate_limit POST /order-returns/create-and-process x1; "+
+				"maintenance POST /reward-receptions/{uuid}/reverse x1; rate_limit POST /reward-receptions/{uuid}/reverse x1; "+
+				"maintenance POST /vouchers/{uuid}/reverse x1; rate_limit POST /vouchers/{uuid}/reverse x1; "+
+				"maintenance POST /giftcard-transactions/{uuid}/reverse x1; rate_limit POST /giftcard-transactions/{uuid}/reverse x1; "+
+				"maintenance POST /prepaid-transactions/{uuid}/reverse x1; rate_limit POST /prepaid-transactions/{uuid}/reverse x1")
+		}},
 		{"an order that never completed cannot be returned", func(t *testing.T) {
 			contact := newCustomer(t, 0)
 			b := newBasket(contact)
@@ -218,5 +283,22 @@ func returnScenarios() []scenario {
 				t.Errorf("%d %s", a.Status, a.Body)
 			}
 		}},
+	}
+}
+
+// returnsEverything returns in full, under the faults, an order that redeemed
+// a reward and a voucher and paid with a giftcard and prepaid, then checks
+// the sandbox is as before the order.
+func returnsEverything(t *testing.T, faults string) {
+	t.Helper()
+	contact := newCustomer(t, 1000)
+	topUpPrepaid(t, contact, 500)
+	card, code := newGiftcard(t, 800), newVoucher(t, promotionWelcome, contact)
+	orderID, _ := paidOrder(t, newBasket(contact).reward(rewardUUID(t, rewardFreeCoffee), "redeem_reverse").voucher(code, "redeem_reverse").
+		tender("giftcard", card, 800, false).tender("prepaid", "", 300, false))
+	withFaults(t, faults)
+	r := returned(t, orderID, map[string]any{"return_id": "R1", "full": true})
+	if balance(t, contact) != 1000 || giftcardBalance(t, card) != 800 || prepaidBalance(t, contact) != 500 || voucherStatus(t, code) != leat.VoucherActive {
+		t.Errorf("points %d, card %d, prepaid %d, voucher %s; return %+v", balance(t, contact), giftcardBalance(t, card), prepaidBalance(t, contact), voucherStatus(t, code), r)
 	}
 }

@@ -318,14 +318,16 @@ func (s *Service) write(ctx context.Context, st sagaStep, step ledger.Step) (Ste
 // code and balance page are on the receipt, so a failure is logged and tried
 // once more when the checkout completes, never failing the saga.
 func (s *Service) sendDigitalCard(ctx context.Context, st sagaStep, id ledger.StepID) {
+	if i := itemIndex(id.Item()); i < 0 || i >= len(st.c.Basket.GiftcardSales) || !st.c.Basket.GiftcardSales[i].Digital() {
+		return
+	}
 	_, steps, err := s.load(ctx, st.c.Tenant, st.c.ID)
 	if err != nil {
 		logging.From(ctx).Warn("the digital giftcard's step could not be read to email it", "step", string(id), "error", err.Error())
 		return
 	}
 	step, _ := findStep(steps, id)
-	i := itemIndex(step.Item())
-	if step.State != ledger.StepDone || i < 0 || i >= len(st.c.Basket.GiftcardSales) || !st.c.Basket.GiftcardSales[i].Digital() || step.Details.Emailed {
+	if step.State != ledger.StepDone || step.Details.Emailed {
 		return
 	}
 	log := logging.From(ctx).With("step", string(id))
