@@ -309,19 +309,6 @@ func settle(t testing.TB, id string) checkoutView {
 	}
 }
 
-// variants are the sandbox behaviours Leat does not document; the saga must
-// be right under each. The first run keeps every default.
-func variants() []map[string]string {
-	runs := []map[string]string{{}}
-	for name, values := range leatsandbox.VariantChoices() {
-		for _, value := range values[1:] {
-			runs = append(runs, map[string]string{name: value})
-		}
-	}
-	slices.SortFunc(runs, func(a, b map[string]string) int { return strings.Compare(fmt.Sprint(a), fmt.Sprint(b)) })
-	return runs
-}
-
 func withVariant(t testing.TB, v map[string]string) {
 	t.Helper()
 	for name, value := range v {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -39,7 +40,12 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
-	var err error
+	flag.Parse()
+	runs, err := startVariantRuns()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "variant runs:", err)
+		os.Exit(1)
+	}
 	stack, err = localstack.Start(context.Background(), localstack.Options{
 		DynamoDBEndpoint: endpoint, TableName: fmt.Sprintf("api-test-%d", time.Now().UnixNano()),
 		// Retries at once, and a lost Leat answer given up on within a second.
@@ -47,14 +53,19 @@ func TestMain(m *testing.M) {
 	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "local stack:", err)
+		stopVariantRuns(runs)
 		os.Exit(1)
 	}
 	if openAPI, err = loadOpenAPI(); err != nil {
 		fmt.Fprintln(os.Stderr, "openapi:", err)
+		stopVariantRuns(runs)
 		os.Exit(1)
 	}
 	code := m.Run()
 	_ = stack.Close()
+	if !waitVariantRuns(runs) && code == 0 {
+		code = 1
+	}
 	os.Exit(code)
 }
 

@@ -126,7 +126,9 @@ func TestReturns(t *testing.T) {
 func returnScenarios() []scenario {
 	return []scenario{
 		{"a full return of all six flows leaves Leat as if the order never happened", func(t *testing.T) {
-			stack.Sandbox.Reset() // the rack's empty physical card
+			// The rack's empty physical card, for this run and the tests after.
+			stack.Sandbox.Reset()
+			t.Cleanup(stack.Sandbox.Reset)
 			six := newSixFlows(t, "GC-0000-0001")
 			orderID, done := paidOrder(t, six.basket)
 			six.assertEnded(t, done)
@@ -232,7 +234,9 @@ func returnScenarios() []scenario {
 			}
 		}},
 		{"a giftcard sold and spent since cannot be returned", func(t *testing.T) {
-			stack.Sandbox.Reset() // the rack's empty physical card
+			// The rack's empty physical card, for this run and the tests after.
+			stack.Sandbox.Reset()
+			t.Cleanup(stack.Sandbox.Reset)
 			contact := newCustomer(t, 0)
 			orderID, _ := paidOrder(t, newBasket(contact).sell("GC-0000-0001", ""))
 			spendElsewhere(t, "GC-0000-0001", 100)

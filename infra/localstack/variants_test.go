@@ -1,0 +1,99 @@
+package localstack_test
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+
+	"github.com/leatpos/gateway/infra/leatsandbox"
+)
+
+// The saga scenarios run under every sandbox variant, and each variant's run
+// is a process of its own, with a stack of its own, beside this one: most of
+// a scenario's time is waiting (payment deadlines, Retry-After, the engine),
+// which the runs then share instead of adding up.
+
+// variantEnv names the one variant a child run of the test binary serves,
+// as "name=value"; unset in the parent, which serves the defaults.
+const variantEnv = "LOCALSTACK_TEST_VARIANT"
+
+// variantTests are the tests that run under every variant.
+var variantTests = []string{"TestCheckoutSaga", "TestCheckoutLostAnswers", "TestReturns"}
+
+// variants are the sandbox behaviours this run serves: the defaults in the
+// parent, its one variant in a child.
+func variants() []map[string]string {
+	name, value, found := strings.Cut(os.Getenv(variantEnv), "=")
+	if !found {
+		return []map[string]string{{}}
+	}
+	return []map[string]string{{name: value}}
+}
+
+// variantRun is a child run of the test binary under one variant.
+type variantRun struct {
+	variant string
+	cmd     *exec.Cmd
+	out     bytes.Buffer
+}
+
+// startVariantRuns starts a child run for every variant but the defaults,
+// unless this is a child, or the tests asked for (-run) include none of
+// the variant tests.
+func startVariantRuns() ([]*variantRun, error) {
+	if os.Getenv(variantEnv) != "" {
+		return nil, nil
+	}
+	pattern := flag.Lookup("test.run").Value.String()
+	if pattern != "" && !slices.ContainsFunc(variantTests, func(name string) bool { return strings.Contains(pattern, name) }) {
+		return nil, nil
+	}
+	if pattern == "" {
+		pattern = "^(" + strings.Join(variantTests, "|") + ")$"
+	}
+	var runs []*variantRun
+	for name, values := range leatsandbox.VariantChoices() {
+		for _, value := range values[1:] {
+			r := &variantRun{variant: name + "=" + value}
+			r.cmd = exec.Command(os.Args[0], "-test.run="+pattern, "-test.count=1", "-test.v="+flag.Lookup("test.v").Value.String())
+			r.cmd.Env = append(os.Environ(), variantEnv+"="+r.variant)
+			r.cmd.Stdout, r.cmd.Stderr = &r.out, &r.out
+			if err := r.cmd.Start(); err != nil {
+				return nil, err
+			}
+			runs = append(runs, r)
+		}
+	}
+	slices.SortFunc(runs, func(a, b *variantRun) int { return strings.Compare(a.variant, b.variant) })
+	return runs, nil
+}
+
+// waitVariantRuns waits for every child run and reports each: its output
+// when it failed or when -v asked for it. It answers whether all passed.
+func waitVariantRuns(runs []*variantRun) bool {
+	passed := true
+	verbose := flag.Lookup("test.v").Value.String() == "true"
+	for _, r := range runs {
+		err := r.cmd.Wait()
+		if err != nil || verbose {
+			fmt.Printf("--- variant %s:\n%s", r.variant, r.out.String())
+		}
+		if err != nil {
+			fmt.Printf("FAIL: the run under sandbox variant %s: %v\n", r.variant, err)
+			passed = false
+		}
+	}
+	return passed
+}
+
+// stopVariantRuns ends the child runs of a parent that cannot run itself.
+func stopVariantRuns(runs []*variantRun) {
+	for _, r := range runs {
+		_ = r.cmd.Process.Kill()
+		_ = r.cmd.Wait()
+	}
+}
