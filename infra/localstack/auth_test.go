@@ -15,15 +15,22 @@ import (
 // to show that nothing of one tenant reaches the other.
 func otherTenant(t *testing.T) string {
 	t.Helper()
+	return otherTenantKey(t, tenancy.ScopePOS, "other-store")
+}
+
+// otherTenantKey creates a second tenant with one location and a key of the
+// scope; the location may have the same id as one of the demo tenant's.
+func otherTenantKey(t *testing.T, scope tenancy.Scope, location tenancy.LocationID) string {
+	t.Helper()
 	ctx := context.Background()
 	other := stack.Tenant
 	other.ID, other.Name = tenancy.TenantID("other-"+strconv.FormatInt(time.Now().UnixNano(), 36)), "Other tenant"
-	other.Locations = []tenancy.Location{{ID: "other-store", Name: "Other store", ShopUUID: stack.Tenant.Locations[0].ShopUUID}}
-	other.DefaultLocation = "other-store"
+	other.Locations = []tenancy.Location{{ID: location, Name: "Other store", ShopUUID: stack.Tenant.Locations[0].ShopUUID}}
+	other.DefaultLocation = location
 	if err := stack.Directory.CreateTenant(ctx, other); err != nil {
 		t.Fatal(err)
 	}
-	raw, key, err := tenancy.IssueAPIKey(other, "other till", []tenancy.Scope{tenancy.ScopePOS}, nil, time.Now())
+	raw, key, err := tenancy.IssueAPIKey(other, "other "+string(scope), []tenancy.Scope{scope}, nil, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,10 +6,12 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/leatpos/gateway/shared/leat"
+	"github.com/leatpos/gateway/shared/tenancy"
 )
 
 // Returns, end to end: the back office's API, the real handlers, the real
@@ -304,5 +306,85 @@ func returnsEverything(t *testing.T, faults string) {
 	r := returned(t, orderID, map[string]any{"return_id": "R1", "full": true})
 	if balance(t, contact) != 1000 || giftcardBalance(t, card) != 800 || prepaidBalance(t, contact) != 500 || voucherStatus(t, code) != leat.VoucherActive {
 		t.Errorf("points %d, card %d, prepaid %d, voucher %s; return %+v", balance(t, contact), giftcardBalance(t, card), prepaidBalance(t, contact), voucherStatus(t, code), r)
+	}
+}
+
+// TestReturnRoutesAuthorization: the order and return routes are the back
+// office's; a till or an operator may not call them, and another tenant's
+// key finds nothing, even at a location of the same id.
+func TestReturnRoutesAuthorization(t *testing.T) {
+	contact := newCustomer(t, 0)
+	orderID, _ := paidOrder(t, newBasket(contact))
+	returned(t, orderID, map[string]any{"return_id": "R1", "lines": []map[string]any{{"line_id": "1", "quantity": 1}}})
+	routes := []request{
+		{Method: http.MethodGet, Path: "/v1/orders/" + orderID},
+		{Method: http.MethodGet, Path: "/v1/orders/" + orderID + "/returns/R1"},
+		{Method: http.MethodPost, Path: "/v1/orders/" + orderID + "/returns", Body: `{"return_id":"R2","lines":[{"line_id":"2","quantity":1}]}`},
+	}
+	otherBackOffice := otherTenantKey(t, tenancy.ScopeBackend, "shop-1")
+	keys := []struct {
+		name   string
+		key    string
+		status int
+		code   string
+	}{
+		{"a till", stack.POSKey, http.StatusForbidden, "forbidden"},
+		{"an operator", stack.OpsKey, http.StatusForbidden, "forbidden"},
+		{"another tenant's back office", otherBackOffice, http.StatusNotFound, "checkout_not_found"},
+	}
+	for _, route := range routes {
+		for _, k := range keys {
+			t.Run(route.Method+" "+route.Path+" as "+k.name, func(t *testing.T) {
+				r := route
+				r.Key, r.Headers = k.key, map[string]string{"Location-Id": "shop-1"}
+				if a := call(t, r); a.Status != k.status || a.problemCode(t) != k.code {
+					t.Errorf("%d %s, want %d %s", a.Status, a.Body, k.status, k.code)
+				}
+			})
+		}
+	}
+	if o := readOrder(t, orderID); len(o.Returns) != 1 {
+		t.Errorf("returns %+v: a refused caller changed the order", o.Returns)
+	}
+}
+
+// TestConcurrentReturns sends the same return twice at once, and two returns
+// of the same lines under other ids at once: Leat gives the money back once,
+// and the order records one return.
+func TestConcurrentReturns(t *testing.T) {
+	contact := newCustomer(t, 0)
+	card := newGiftcard(t, 3000)
+	orderID, _ := paidOrder(t, newBasket(contact).tender("giftcard", card, 1000, false))
+	send := func(key, returnID string) request {
+		return request{Method: http.MethodPost, Path: "/v1/orders/" + orderID + "/returns", Key: stack.BackofficeKey,
+			Headers: map[string]string{"Location-Id": "shop-1", "Idempotency-Key": key}, Body: `{"return_id":"` + returnID + `","full":true}`}
+	}
+	same := "return-" + orderID
+	requests := []request{send(same, "R1"), send(same, "R1"), send(same+"-2", "R2"), send(same+"-3", "R3")}
+	answers := make([]answer, len(requests))
+	errs := make([]error, len(requests))
+	var wg sync.WaitGroup
+	for i, r := range requests {
+		wg.Go(func() { answers[i], errs[i] = exchange(r) })
+	}
+	wg.Wait()
+	recorded := 0
+	for i, a := range answers {
+		switch {
+		case errs[i] != nil:
+			t.Fatal(errs[i])
+		case a.Status == http.StatusCreated || a.Status == http.StatusAccepted:
+			recorded++
+		case a.Status != http.StatusConflict:
+			t.Errorf("request %d: %d %s", i, a.Status, a.Body)
+		}
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for giftcardBalance(t, card) != 3000 && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	o := readOrder(t, orderID)
+	if len(o.Returns) != 1 || giftcardBalance(t, card) != 3000 || o.Tenders[0].Refunded != 1000 || recorded == 0 {
+		t.Errorf("returns %d, card %d, refunded %d, %d answers recorded one", len(o.Returns), giftcardBalance(t, card), o.Tenders[0].Refunded, recorded)
 	}
 }
