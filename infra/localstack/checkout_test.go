@@ -984,15 +984,22 @@ func (b *basket) tender(kind, code string, amount int64, partial bool) *basket {
 // execution reads the status of a checkout's saga, and its error when it failed.
 func execution(t testing.TB, checkoutID string) (status, failure string) {
 	t.Helper()
-	client := awssfn.New(awssfn.Options{
-		Region: "us-east-1", BaseEndpoint: aws.String(stack.StepFunctionsURL),
-		Credentials: credentials.NewStaticCredentialsProvider("local", "local", ""),
-	})
 	id, err := ledger.ParseCheckoutID(checkoutID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	arn := fmt.Sprintf("arn:aws:states:%s:%s:execution:CheckoutStateMachine:%s", apigw.Region, apigw.AccountID, checkout.ExecutionName(stack.Tenant.ID, id))
+	return describeExecution(t, "CheckoutStateMachine", checkout.ExecutionName(stack.Tenant.ID, id))
+}
+
+// describeExecution reads an execution of a state machine of the template
+// from the local engine.
+func describeExecution(t testing.TB, stateMachine, name string) (status, failure string) {
+	t.Helper()
+	client := awssfn.New(awssfn.Options{
+		Region: "us-east-1", BaseEndpoint: aws.String(stack.StepFunctionsURL),
+		Credentials: credentials.NewStaticCredentialsProvider("local", "local", ""),
+	})
+	arn := fmt.Sprintf("arn:aws:states:%s:%s:execution:%s:%s", apigw.Region, apigw.AccountID, stateMachine, name)
 	out, err := client.DescribeExecution(context.Background(), &awssfn.DescribeExecutionInput{ExecutionArn: &arn})
 	if err != nil {
 		t.Fatal(err)

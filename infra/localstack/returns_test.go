@@ -10,7 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leatpos/gateway/shared/checkout"
 	"github.com/leatpos/gateway/shared/leat"
+	"github.com/leatpos/gateway/shared/ledger"
 	"github.com/leatpos/gateway/shared/tenancy"
 )
 
@@ -278,6 +280,30 @@ func returnScenarios() []scenario {
 				"maintenance POST /vouchers/{uuid}/reverse x1; rate_limit POST /vouchers/{uuid}/reverse x1; "+
 				"maintenance POST /giftcard-transactions/{uuid}/reverse x1; rate_limit POST /giftcard-transactions/{uuid}/reverse x1; "+
 				"maintenance POST /prepaid-transactions/{uuid}/reverse x1; rate_limit POST /prepaid-transactions/{uuid}/reverse x1")
+		}},
+		{"a refund Leat refuses needs attention, and alerts", func(t *testing.T) {
+			contact := newCustomer(t, 0)
+			topUpPrepaid(t, contact, 1000)
+			b := newBasket(contact).tender("prepaid", "", 600, false)
+			orderID, _ := paidOrder(t, b)
+			withFaults(t, "refuse=1003 POST /prepaid-transactions/{uuid}/reverse x1")
+			a, v := returnOrder(t, orderID, map[string]any{"return_id": "R1", "full": true})
+			if a.Status != http.StatusCreated || v.Status != "needs_attention" || len(v.Problems) != 1 || !strings.Contains(v.Problems[0], "prepaid_debit:tenders[0]") {
+				t.Fatalf("%d %s", a.Status, a.Body)
+			}
+			// Not refunded, and not refunded twice by a later return either.
+			if prepaidBalance(t, contact) != 400 {
+				t.Errorf("prepaid %d", prepaidBalance(t, contact))
+			}
+			id, _ := ledger.NewCheckoutID("shop-1", orderID)
+			if status, failure := describeExecution(t, "ReturnStateMachine", checkout.ReturnExecutionName(stack.Tenant.ID, id, "R1")); status != "FAILED" || failure != "ReturnNeedsAttention" {
+				t.Errorf("execution %s %s", status, failure)
+			}
+			// What the return took stays taken: an operator settles the refund, no second return repeats it.
+			again, _ := returnOrder(t, orderID, map[string]any{"return_id": "R2", "full": true})
+			if again.Status != http.StatusConflict || again.problemCode(t) != "nothing_left_to_return" {
+				t.Errorf("returning again: %d %s", again.Status, again.Body)
+			}
 		}},
 		{"an order that never completed cannot be returned", func(t *testing.T) {
 			contact := newCustomer(t, 0)

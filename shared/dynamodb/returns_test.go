@@ -1,0 +1,92 @@
+package dynamodb_test
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/leatpos/gateway/infra/ddblocal/ddblocaltest"
+	"github.com/leatpos/gateway/shared/dynamodb"
+	"github.com/leatpos/gateway/shared/ledger"
+)
+
+// TestLedgerReturns: a return is stored with its checkout or not at all; a
+// taken id or a changed checkout refuses it, and returns read back in order
+// beside the checkout's steps without mixing with them.
+func TestLedgerReturns(t *testing.T) {
+	table, _, _ := ddblocaltest.NewTable(t)
+	store := dynamodb.NewLedgerStore(table)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	id, _ := ledger.NewCheckoutID("amsterdam", "B-7")
+	c := ledger.Checkout{Tenant: "acme", ID: id, Location: "amsterdam", POSOrderID: "B-7", Currency: "EUR", Status: ledger.CheckoutCompleted,
+		Basket: ledger.Basket{Lines: []ledger.Line{{ID: "1", Quantity: 3, UnitPrice: 200}}}, CreatedAt: now, UpdatedAt: now}
+	if err := store.CreateCheckout(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	c.Version = 1
+	step := ledger.NewStep(id, "order:order", ledger.StepDetails{}, now, now)
+	if _, _, err := store.RecordIntent(ctx, "acme", step); err != nil {
+		t.Fatal(err)
+	}
+	first := ledger.Return{Checkout: id, ID: "R1", Index: 0, Status: ledger.ReturnProcessing, RequestKey: "k1",
+		Lines:   []ledger.ReturnLine{{LineID: "1", Quantity: 1, Amount: 200}},
+		Refunds: []ledger.Refund{{Tender: 0, Debit: "giftcard_debit:tenders[0]", Amount: 100, By: "giftcard_refund:returns[0].tenders[0]"}},
+		Plan:    ledger.ReturnPlan{OrderReturn: "order_return:returns[0]", Refunds: []ledger.StepID{"giftcard_refund:returns[0].tenders[0]"}},
+		CreatedAt: now, UpdatedAt: now}
+	withFirst := c
+	withFirst.Returned = c.Returned.Add(first)
+	saved, stored, err := store.CreateReturn(ctx, withFirst, first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if saved.Version != 2 || stored.Version != 1 {
+		t.Fatalf("versions: checkout %d, return %d", saved.Version, stored.Version)
+	}
+	if _, _, err := store.CreateReturn(ctx, withFirst, first); !errors.Is(err, ledger.ErrReturnExists) {
+		t.Errorf("the same id again: %v", err)
+	}
+	second := first
+	second.ID, second.Index = "R2", 1
+	stale := c // read before the first return
+	stale.Returned = c.Returned.Add(second)
+	if _, _, err := store.CreateReturn(ctx, stale, second); !errors.Is(err, ledger.ErrConflict) {
+		t.Errorf("a return on a checkout changed since: %v", err)
+	}
+	loaded, steps, err := store.Checkout(ctx, "acme", id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(steps) != 1 || loaded.Returned.Quantities["1"] != 1 || loaded.Returned.Refunded[0] != 100 || loaded.Returned.Count != 1 {
+		t.Errorf("checkout %+v, steps %+v", loaded.Returned, steps)
+	}
+	next := loaded
+	next.Returned = loaded.Returned.Add(second)
+	if _, _, err := store.CreateReturn(ctx, next, second); err != nil {
+		t.Fatal(err)
+	}
+	finished, err := stored.Finish(nil, now.Add(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.SaveReturn(ctx, "acme", finished); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.SaveReturn(ctx, "acme", finished); !errors.Is(err, ledger.ErrConflict) {
+		t.Errorf("a second save of the same version: %v", err)
+	}
+	returns, err := store.Returns(ctx, "acme", id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(returns) != 2 || returns[0].ID != "R1" || returns[1].ID != "R2" || returns[0].Status != ledger.ReturnCompleted {
+		t.Fatalf("returns %+v", returns)
+	}
+	want := finished
+	want.Version = 2
+	if !reflect.DeepEqual(returns[0], want) {
+		t.Errorf("read back %+v, want %+v", returns[0], want)
+	}
+}
