@@ -32,9 +32,9 @@ func TestLedgerReturns(t *testing.T) {
 		t.Fatal(err)
 	}
 	first := ledger.Return{Checkout: id, ID: "R1", Index: 0, Status: ledger.ReturnProcessing, RequestKey: "k1",
-		Lines:   []ledger.ReturnLine{{LineID: "1", Quantity: 1, Amount: 200}},
-		Refunds: []ledger.Refund{{Tender: 0, Debit: "giftcard_debit:tenders[0]", Amount: 100, By: "giftcard_refund:returns[0].tenders[0]"}},
-		Plan:    ledger.ReturnPlan{OrderReturn: "order_return:returns[0]", Refunds: []ledger.StepID{"giftcard_refund:returns[0].tenders[0]"}},
+		Lines:     []ledger.ReturnLine{{LineID: "1", Quantity: 1, Amount: 200}},
+		Refunds:   []ledger.Refund{{Tender: 0, Debit: "giftcard_debit:tenders[0]", Amount: 100, By: "giftcard_refund:returns[0].tenders[0]"}},
+		Plan:      ledger.ReturnPlan{OrderReturn: "order_return:returns[0]", Refunds: []ledger.StepID{"giftcard_refund:returns[0].tenders[0]"}},
 		CreatedAt: now, UpdatedAt: now}
 	withFirst := c
 	withFirst.Returned = c.Returned.Add(first)
