@@ -33,6 +33,7 @@ func Functions() map[string]app.Builder {
 		"start-return":      app.StartReturn,
 		"get-return":        app.GetReturn,
 		"get-order":         app.GetOrder,
+		"list-orders":       app.ListOrders,
 		"return-order-step": app.ReturnOrderStep,
 		"close-return":      app.CloseReturn,
 	}

@@ -414,3 +414,56 @@ func TestConcurrentReturns(t *testing.T) {
 		t.Errorf("returns %d, card %d, refunded %d, %d answers recorded one", len(o.Returns), giftcardBalance(t, card), o.Tenders[0].Refunded, recorded)
 	}
 }
+
+// TestListOrders pages through the location's orders, newest first, and
+// keeps a status.
+func TestListOrders(t *testing.T) {
+	contact := newCustomer(t, 0)
+	first, _ := paidOrder(t, newBasket(contact))
+	second, _ := paidOrder(t, newBasket(contact))
+	failed := newBasket(contact)
+	report(t, startCheckout(t, failed).CheckoutID, "failed")
+	type page struct {
+		Orders []struct {
+			OrderID string `json:"order_id"`
+			Status  string `json:"status"`
+		} `json:"orders"`
+		NextCursor *string `json:"next_cursor"`
+	}
+	list := func(query string) page {
+		t.Helper()
+		a := call(t, request{Method: http.MethodGet, Path: "/v1/orders?" + query, Key: stack.BackofficeKey, Headers: map[string]string{"Location-Id": "shop-1"}})
+		var p page
+		if a.Status != http.StatusOK || json.Unmarshal(a.Body, &p) != nil {
+			t.Fatalf("list %s: %d %s", query, a.Status, a.Body)
+		}
+		return p
+	}
+	since := time.Now().Add(-time.Minute).UTC().Format(time.RFC3339)
+	p1 := list("limit=2&from=" + since)
+	if len(p1.Orders) != 2 || p1.Orders[0].OrderID != failed.OrderID || p1.Orders[1].OrderID != second || p1.NextCursor == nil {
+		t.Fatalf("first page %+v", p1)
+	}
+	p2 := list("limit=2&from=" + since + "&cursor=" + *p1.NextCursor)
+	if len(p2.Orders) == 0 || p2.Orders[0].OrderID != first {
+		t.Errorf("second page %+v", p2)
+	}
+	completed := list("status=completed&from=" + since)
+	if len(completed.Orders) < 2 || slices.ContainsFunc(completed.Orders, func(o struct {
+		OrderID string `json:"order_id"`
+		Status  string `json:"status"`
+	}) bool {
+		return o.Status != "completed"
+	}) {
+		t.Errorf("completed %+v", completed)
+	}
+	for _, bad := range []string{"status=lost", "from=yesterday", "limit=0", "cursor=nope"} {
+		a := call(t, request{Method: http.MethodGet, Path: "/v1/orders?" + bad, Key: stack.BackofficeKey, Headers: map[string]string{"Location-Id": "shop-1"}})
+		if a.Status != http.StatusBadRequest {
+			t.Errorf("%s: %d %s", bad, a.Status, a.Body)
+		}
+	}
+	if a := call(t, request{Method: http.MethodGet, Path: "/v1/orders", Key: stack.POSKey}); a.Status != http.StatusForbidden {
+		t.Errorf("a till listing orders: %d", a.Status)
+	}
+}

@@ -64,6 +64,7 @@ var knownErrors = []struct {
 	{checkout.ErrGiftcardAlreadySpent, http.StatusConflict, CodeGiftcardAlreadySpent, "The giftcard sold no longer holds what it was loaded with"},
 	{checkout.ErrPrepaidAlreadySpent, http.StatusConflict, CodePrepaidAlreadySpent, "The prepaid credit sold has been spent"},
 	{ledger.ErrReturnExists, http.StatusConflict, CodeReturnExists, "The order already has a return with this id"},
+	{ledger.ErrBadCursor, http.StatusBadRequest, CodeInvalidCursor, "The cursor is not one this list answered"},
 	{ledger.ErrReturnNotFound, http.StatusNotFound, CodeReturnNotFound, "Return not found"},
 	{checkout.ErrNeedsAttention, http.StatusBadGateway, CodeCheckoutNeedsAttention, "Leat did not say whether it acted; an operator settles the checkout"},
 	{loyalty.ErrCurrencyMismatch, http.StatusUnprocessableEntity, CodeCurrencyMismatch, "The currency is not the Leat account's"},

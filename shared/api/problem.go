@@ -100,6 +100,7 @@ const (
 	CodePrepaidAlreadySpent         = "prepaid_already_spent"
 	CodeReturnExists                = "return_exists"
 	CodeReturnNotFound              = "return_not_found"
+	CodeInvalidCursor               = "invalid_cursor"
 	CodeCustomerAttached            = "customer_already_attached"
 	CodeClaimLinkIssued             = "claim_link_issued"
 	CodePortalNotConfigured         = "portal_not_configured"

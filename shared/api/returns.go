@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/leatpos/gateway/shared/checkout"
@@ -93,6 +94,71 @@ func GetReturn(svc *checkout.Service) Route {
 		}
 		return OK(returnOf(v.Order, v.Return)), nil
 	}}
+}
+
+// ListOrders answers GET /v1/orders: a location's orders, newest first.
+func ListOrders(svc *checkout.Service) Route {
+	return Route{Scope: tenancy.ScopeBackend, Handle: func(ctx context.Context, r Request) (Response, error) {
+		location, err := queryLocation(r)
+		if err != nil {
+			return Response{}, err
+		}
+		q := ledger.OrderQuery{Location: location, Status: ledger.CheckoutStatus(r.Query("status")), Cursor: r.Query("cursor"), Limit: 50}
+		if q.Status != "" && !slices.Contains(ledger.CheckoutStatuses(), q.Status) {
+			return Response{}, Invalid("status", "oneof", "must be one of a checkout's statuses")
+		}
+		for name, into := range map[string]*time.Time{"from": &q.From, "to": &q.To} {
+			if raw := r.Query(name); raw != "" {
+				if *into, err = time.Parse(time.RFC3339, raw); err != nil {
+					return Response{}, Invalid(name, "format", "must be an RFC 3339 time")
+				}
+			}
+		}
+		if raw := r.Query("limit"); raw != "" {
+			if q.Limit, err = strconv.Atoi(raw); err != nil || q.Limit < 1 || q.Limit > 100 {
+				return Response{}, Invalid("limit", "range", "must be a whole number from 1 to 100")
+			}
+		}
+		page, err := svc.ListOrders(ctx, r.Principal, q)
+		if err != nil {
+			return Response{}, err
+		}
+		out := orderListJSON{Orders: []orderSummaryJSON{}}
+		if page.Next != "" {
+			out.NextCursor = &page.Next
+		}
+		for _, c := range page.Orders {
+			s := orderSummaryJSON{
+				OrderID: c.POSOrderID, CheckoutID: string(c.ID), Status: string(c.Status), Currency: string(c.Currency),
+				Totals: c.Totals, Returns: c.Returned.Count, CreatedAt: c.CreatedAt,
+			}
+			if c.ContactUUID != "" {
+				s.ContactUUID = &c.ContactUUID
+			}
+			if c.Result != nil {
+				s.PointsEarned = c.Result.PointsEarned
+			}
+			out.Orders = append(out.Orders, s)
+		}
+		return OK(out), nil
+	}}
+}
+
+type orderListJSON struct {
+	Orders     []orderSummaryJSON `json:"orders"`
+	NextCursor *string            `json:"next_cursor"`
+}
+
+type orderSummaryJSON struct {
+	OrderID      string        `json:"order_id"`
+	CheckoutID   string        `json:"checkout_id"`
+	Status       string        `json:"status"`
+	ContactUUID  *string       `json:"contact_uuid"`
+	Currency     string        `json:"currency"`
+	Totals       ledger.Totals `json:"totals"`
+	PointsEarned *int64        `json:"points_earned"`
+	Returns      int           `json:"returns"`
+	CreatedAt    time.Time     `json:"created_at"`
 }
 
 // GetOrder answers GET /v1/orders/{order_id}.

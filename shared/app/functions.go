@@ -146,6 +146,11 @@ func GetOrder(env *Env) (any, error) {
 	return api.GetOrder(env.Checkouts()).Lambda(env.API()), nil
 }
 
+// ListOrders lists a location's recent orders for back offices.
+func ListOrders(env *Env) (any, error) {
+	return api.ListOrders(env.Checkouts()).Lambda(env.API()), nil
+}
+
 // ReturnOrderStep performs one step of a return: the points correction, a
 // redemption given back, a refund, or a sold card taken back.
 func ReturnOrderStep(env *Env) (any, error) {

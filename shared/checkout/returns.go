@@ -387,3 +387,13 @@ func nonNil(ids []ledger.StepID) []ledger.StepID {
 	}
 	return ids
 }
+
+// ListOrders lists the orders of a location the caller serves, newest first.
+func (s *Service) ListOrders(ctx context.Context, p tenancy.Principal, q ledger.OrderQuery) (ledger.OrderPage, error) {
+	_, location, err := tenancy.Locate(ctx, s.directory, p, q.Location)
+	if err != nil {
+		return ledger.OrderPage{}, err
+	}
+	q.Location = location.ID
+	return s.ledger.Orders(ctx, p.Tenant, q)
+}

@@ -67,6 +67,9 @@ type checkoutItem struct {
 	CreatedAt       time.Time `dynamodbav:"created_at"`
 	UpdatedAt       time.Time `dynamodbav:"updated_at"`
 	Version         int64     `dynamodbav:"version"`
+	// OrdersPK and OrdersSK place the header in the orders-by-location index.
+	OrdersPK string `dynamodbav:"orders_pk"`
+	OrdersSK string `dynamodbav:"orders_sk"`
 }
 
 type stepItem struct {
@@ -101,6 +104,7 @@ func toCheckoutItem(c ledger.Checkout) (checkoutItem, error) {
 		Currency: string(c.Currency), PointsBefore: c.PointsBefore, PaymentDeadline: c.PaymentDeadline,
 		Details: string(details), ExecutionARN: c.ExecutionARN, TaskToken: c.TaskToken, RequestKey: c.RequestKey,
 		ClaimLinkIssued: c.ClaimLinkIssued, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Version: c.Version,
+		OrdersPK: ordersPK(c.Tenant, c.Location), OrdersSK: ordersSK(c.CreatedAt, c.ID),
 	}, nil
 }
 

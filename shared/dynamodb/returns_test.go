@@ -3,13 +3,16 @@ package dynamodb_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/leatpos/gateway/infra/ddblocal/ddblocaltest"
 	"github.com/leatpos/gateway/shared/dynamodb"
 	"github.com/leatpos/gateway/shared/ledger"
+	"github.com/leatpos/gateway/shared/tenancy"
 )
 
 // TestLedgerReturns: a return is stored with its checkout or not at all; a
@@ -88,5 +91,68 @@ func TestLedgerReturns(t *testing.T) {
 	want.Version = 2
 	if !reflect.DeepEqual(returns[0], want) {
 		t.Errorf("read back %+v, want %+v", returns[0], want)
+	}
+}
+
+// TestLedgerOrders lists a location's orders newest first, a page at a time,
+// filtered by status and time; another location's, or tenant's, stay out,
+// and a cursor of another list is refused.
+func TestLedgerOrders(t *testing.T) {
+	table, _, _ := ddblocaltest.NewTable(t)
+	store := dynamodb.NewLedgerStore(table)
+	ctx := context.Background()
+	start := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	create := func(tenant tenancy.TenantID, location tenancy.LocationID, order string, status ledger.CheckoutStatus, at time.Time) {
+		id, _ := ledger.NewCheckoutID(location, order)
+		c := ledger.Checkout{Tenant: tenant, ID: id, Location: location, POSOrderID: order, Currency: "EUR", Status: status, CreatedAt: at, UpdatedAt: at}
+		if err := store.CreateCheckout(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 5 {
+		status := ledger.CheckoutCompleted
+		if i == 2 {
+			status = ledger.CheckoutCancelled
+		}
+		create("acme", "amsterdam", fmt.Sprintf("B-%d", i), status, start.Add(time.Duration(i)*time.Minute))
+	}
+	create("acme", "utrecht", "U-1", ledger.CheckoutCompleted, start)
+	create("globex", "amsterdam", "G-1", ledger.CheckoutCompleted, start)
+
+	ids := func(p ledger.OrderPage) []string {
+		var out []string
+		for _, c := range p.Orders {
+			out = append(out, c.POSOrderID)
+		}
+		return out
+	}
+	first, err := store.Orders(ctx, "acme", ledger.OrderQuery{Location: "amsterdam", Limit: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := store.Orders(ctx, "acme", ledger.OrderQuery{Location: "amsterdam", Limit: 2, Cursor: first.Next})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := append(ids(first), ids(second)...); !slices.Equal(got, []string{"B-4", "B-3", "B-2", "B-1"}) || first.Next == "" {
+		t.Errorf("two pages: %v", got)
+	}
+	completed, err := store.Orders(ctx, "acme", ledger.OrderQuery{Location: "amsterdam", Limit: 10, Status: ledger.CheckoutCompleted,
+		From: start.Add(time.Minute), To: start.Add(3 * time.Minute)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(completed); !slices.Equal(got, []string{"B-3", "B-1"}) || completed.Next != "" {
+		t.Errorf("completed between minutes 1 and 3: %v, next %q", got, completed.Next)
+	}
+	if _, err := store.Orders(ctx, "acme", ledger.OrderQuery{Location: "utrecht", Cursor: first.Next}); !errors.Is(err, ledger.ErrBadCursor) {
+		t.Errorf("another location's cursor: %v", err)
+	}
+	if _, err := store.Orders(ctx, "acme", ledger.OrderQuery{Location: "amsterdam", Cursor: "not-a-cursor"}); !errors.Is(err, ledger.ErrBadCursor) {
+		t.Errorf("a made-up cursor: %v", err)
+	}
+	other, err := store.Orders(ctx, "globex", ledger.OrderQuery{Location: "amsterdam", Limit: 10})
+	if err != nil || !slices.Equal(ids(other), []string{"G-1"}) {
+		t.Errorf("the other tenant's list: %v, %v", ids(other), err)
 	}
 }

@@ -105,6 +105,12 @@ const (
 	CheckoutNeedsAttention CheckoutStatus = "needs_attention"
 )
 
+// CheckoutStatuses lists every status a checkout can have.
+func CheckoutStatuses() []CheckoutStatus {
+	return []CheckoutStatus{CheckoutReserving, CheckoutAwaitingPayment, CheckoutConfirming, CheckoutCompleted,
+		CheckoutCompensating, CheckoutCancelled, CheckoutNeedsAttention}
+}
+
 // checkoutTransitions lists every allowed status change.
 var checkoutTransitions = map[CheckoutStatus][]CheckoutStatus{
 	CheckoutReserving:       {CheckoutAwaitingPayment, CheckoutCompensating},
@@ -237,4 +243,28 @@ type Store interface {
 	SaveReturn(ctx context.Context, tenant tenancy.TenantID, r Return) (Return, error)
 	// Returns lists a checkout's returns by index.
 	Returns(ctx context.Context, tenant tenancy.TenantID, id CheckoutID) ([]Return, error)
+	// Orders lists a location's checkouts, newest first, a page at a time.
+	Orders(ctx context.Context, tenant tenancy.TenantID, q OrderQuery) (OrderPage, error)
 }
+
+// OrderQuery selects a location's orders, newest first.
+type OrderQuery struct {
+	Location tenancy.LocationID
+	// Status, when set, keeps the orders in it.
+	Status CheckoutStatus
+	// From and To bound when the orders started; zero is open.
+	From, To time.Time
+	Limit    int
+	// Cursor continues a list where an earlier page ended.
+	Cursor string
+}
+
+// OrderPage is one page of orders and where the next one starts; Next is
+// empty on the last page.
+type OrderPage struct {
+	Orders []Checkout
+	Next   string
+}
+
+// ErrBadCursor: the cursor is not one a page of this list answered.
+var ErrBadCursor = errors.New("ledger: the cursor is not one of this list")
