@@ -260,6 +260,26 @@ func returnScenarios() []scenario {
 				t.Run(fault, func(t *testing.T) { returnsEverything(t, fault) })
 			}
 		}},
+		{"Leat's answers lost while taking back what the order sold", func(t *testing.T) {
+			stack.Sandbox.Reset()
+			t.Cleanup(stack.Sandbox.Reset)
+			six := newSixFlows(t, "GC-0000-0001")
+			orderID, _ := paidOrder(t, six.basket)
+			withFaults(t, "response_lost POST /giftcard-transactions/{uuid}/reverse x2; response_lost POST /prepaid-transactions/{uuid}/reverse x2")
+			returned(t, orderID, map[string]any{"return_id": "R1", "full": true})
+			if giftcardBalance(t, six.card) != 200 || prepaidBalance(t, six.contact) != 500 || giftcardBalance(t, "GC-0000-0001") != 0 {
+				t.Errorf("card %d, prepaid %d, sold card %d", giftcardBalance(t, six.card), prepaidBalance(t, six.contact), giftcardBalance(t, "GC-0000-0001"))
+			}
+		}},
+		{"Leat's answer lost while giving a collected reward back", func(t *testing.T) {
+			contact := newCustomer(t, 1000)
+			orderID, _ := paidOrder(t, newBasket(contact).collect(preRedeem(t, contact)))
+			withFaults(t, "response_lost POST /collectable-rewards/{uuid}/reverse x1")
+			returned(t, orderID, map[string]any{"return_id": "R1", "full": true})
+			if !slices.Contains(collectables(t, contact), rewardCroissant) {
+				t.Errorf("collectables %v", collectables(t, contact))
+			}
+		}},
 		{"Leat's answers to partial refunds lost", func(t *testing.T) {
 			for _, fault := range []string{"response_lost POST /giftcard-transactions x1", "response_lost POST /prepaid-transactions x1"} {
 				contact := newCustomer(t, 0)
@@ -465,5 +485,57 @@ func TestListOrders(t *testing.T) {
 	}
 	if a := call(t, request{Method: http.MethodGet, Path: "/v1/orders", Key: stack.POSKey}); a.Status != http.StatusForbidden {
 		t.Errorf("a till listing orders: %d", a.Status)
+	}
+}
+
+// TestBadReturnsWriteNothing refuses every bad return before any Leat write,
+// naming the field at fault.
+func TestBadReturnsWriteNothing(t *testing.T) {
+	contact := newCustomer(t, 1000)
+	topUpPrepaid(t, contact, 1000)
+	orderID, _ := paidOrder(t, newBasket(contact).reward(rewardUUID(t, rewardFreeCoffee), "").topUp().tender("prepaid", "", 500, false))
+	spendPrepaid := func() { topUpPrepaid(t, contact, -prepaidBalance(t, contact)) } // the credit sold, spent
+	tests := []struct {
+		name   string
+		body   map[string]any
+		before func()
+		status int
+		code   string
+		field  string
+	}{
+		{"no return id", map[string]any{"full": true}, nil, 400, "validation_failed", "return_id"},
+		{"neither full nor lines", map[string]any{"return_id": "X"}, nil, 400, "validation_failed", "full"},
+		{"full and lines", map[string]any{"return_id": "X", "full": true, "lines": []map[string]any{{"line_id": "1", "quantity": 1}}}, nil, 400, "validation_failed", "lines"},
+		{"a zero quantity", map[string]any{"return_id": "X", "lines": []map[string]any{{"line_id": "1", "quantity": 0}}}, nil, 400, "validation_failed", "lines[0].quantity"},
+		{"an unknown line", map[string]any{"return_id": "X", "lines": []map[string]any{{"line_id": "9", "quantity": 1}}}, nil, 400, "validation_failed", "lines[0].line_id"},
+		{"more than was bought", map[string]any{"return_id": "X", "lines": []map[string]any{{"line_id": "2", "quantity": 3}}}, nil, 409, "nothing_left_to_return", "lines[0]"},
+		{"a refund over what the tender paid", map[string]any{"return_id": "X", "full": true, "refunds": []map[string]any{{"tender": "tenders[0]", "amount": 501}}}, nil, 422, "refund_exceeds_tender", "refunds[0]"},
+		{"a refund to no tender", map[string]any{"return_id": "X", "full": true, "refunds": []map[string]any{{"tender": "tenders[3]", "amount": 1}}}, nil, 400, "validation_failed", "refunds[0].tender"},
+		{"an offer the order did not redeem", map[string]any{"return_id": "X", "full": true, "reverse_offers": []string{"vouchers[0]"}}, nil, 409, "offer_not_reversible", "reverse_offers[0]"},
+		{"a bad return id", map[string]any{"return_id": "no spaces", "full": true}, nil, 400, "validation_failed", "return_id"},
+		{"prepaid credit sold and spent", map[string]any{"return_id": "X", "lines": []map[string]any{{"line_id": "3", "quantity": 1}}}, spendPrepaid, 409, "prepaid_already_spent", "lines[0]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.before != nil {
+				tt.before()
+			}
+			stack.Sandbox.ClearRequests()
+			a, _ := returnOrder(t, orderID, tt.body)
+			if a.Status != tt.status || a.problemCode(t) != tt.code {
+				t.Fatalf("%d %s, want %d %s", a.Status, a.Body, tt.status, tt.code)
+			}
+			if !strings.Contains(string(a.Body), `"field":"`+tt.field+`"`) {
+				t.Errorf("the answer does not name %s: %s", tt.field, a.Body)
+			}
+			for _, r := range stack.Sandbox.Requests() {
+				if r.Method != http.MethodGet {
+					t.Errorf("a Leat write happened: %s %s", r.Method, r.Path)
+				}
+			}
+		})
+	}
+	if o := readOrder(t, orderID); len(o.Returns) != 0 {
+		t.Errorf("returns %+v", o.Returns)
 	}
 }
