@@ -1,6 +1,7 @@
 package localstack_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -137,6 +138,7 @@ func returnScenarios() []scenario {
 			orderID, done := paidOrder(t, six.basket)
 			six.assertEnded(t, done)
 			r := returned(t, orderID, map[string]any{"return_id": "R1", "full": true})
+			assertLedgerMatchesSandbox(t, orderID)
 			if balance(t, six.contact) != 1000 || giftcardBalance(t, six.card) != 200 || prepaidBalance(t, six.contact) != 500 ||
 				voucherStatus(t, six.voucher) != leat.VoucherActive || giftcardBalance(t, "GC-0000-0001") != 0 {
 				t.Errorf("after the return: points %d, card %d, prepaid %d, voucher %s, sold card %d", balance(t, six.contact),
@@ -182,6 +184,7 @@ func returnScenarios() []scenario {
 			if giftcardBalance(t, card) != 5000 || balance(t, contact) != 0 {
 				t.Errorf("after everything came back: card %d, points %d, refunds %+v", giftcardBalance(t, card), balance(t, contact), rest.Refunds)
 			}
+			assertLedgerMatchesSandbox(t, orderID)
 			o := readOrder(t, orderID)
 			if len(o.Returns) != 3 || o.Tenders[0].Refunded != 2040 || slices.ContainsFunc(o.Lines, func(l struct {
 				ID               string `json:"id"`
@@ -198,6 +201,7 @@ func returnScenarios() []scenario {
 			orderID, _ := paidOrder(t, newBasket(contact).tender("giftcard", card, 1000, false))
 			spendElsewhere(t, card, 500)
 			r := returned(t, orderID, map[string]any{"return_id": "R1", "full": true})
+			assertLedgerMatchesSandbox(t, orderID)
 			if len(r.Refunds) != 1 || r.Refunds[0].Method != "credit" || giftcardBalance(t, card) != 2500 {
 				t.Errorf("refunds %+v, card %d", r.Refunds, giftcardBalance(t, card))
 			}
@@ -267,6 +271,7 @@ func returnScenarios() []scenario {
 			orderID, _ := paidOrder(t, six.basket)
 			withFaults(t, "response_lost POST /giftcard-transactions/{uuid}/reverse x2; response_lost POST /prepaid-transactions/{uuid}/reverse x2")
 			returned(t, orderID, map[string]any{"return_id": "R1", "full": true})
+			assertLedgerMatchesSandbox(t, orderID)
 			if giftcardBalance(t, six.card) != 200 || prepaidBalance(t, six.contact) != 500 || giftcardBalance(t, "GC-0000-0001") != 0 {
 				t.Errorf("card %d, prepaid %d, sold card %d", giftcardBalance(t, six.card), prepaidBalance(t, six.contact), giftcardBalance(t, "GC-0000-0001"))
 			}
@@ -280,8 +285,9 @@ func returnScenarios() []scenario {
 				t.Errorf("collectables %v", collectables(t, contact))
 			}
 		}},
-		{"Leat's answers to partial refunds lost", func(t *testing.T) {
-			for _, fault := range []string{"response_lost POST /giftcard-transactions x1", "response_lost POST /prepaid-transactions x1"} {
+		{"Leat's answers to partial refunds lost, or refused for a while", func(t *testing.T) {
+			for _, fault := range []string{"response_lost POST /giftcard-transactions x1", "response_lost POST /prepaid-transactions x1",
+				"maintenance POST /giftcard-transactions x1; rate_limit POST /giftcard-transactions x1; maintenance POST /prepaid-transactions x1; rate_limit POST /prepaid-transactions x1"} {
 				contact := newCustomer(t, 0)
 				topUpPrepaid(t, contact, 1000)
 				card := newGiftcard(t, 1000)
@@ -289,6 +295,7 @@ func returnScenarios() []scenario {
 				withFaults(t, fault)
 				r := returned(t, orderID, map[string]any{"return_id": "R1", "refunds": []map[string]any{{"tender": "tenders[0]", "amount": 300}, {"tender": "tenders[1]", "amount": 200}},
 					"lines": []map[string]any{{"line_id": "1", "quantity": 1}}})
+				assertLedgerMatchesSandbox(t, orderID)
 				if giftcardBalance(t, card) != 300 || prepaidBalance(t, contact) != 200 {
 					t.Errorf("%s: card %d, prepaid %d, refunds %+v", fault, giftcardBalance(t, card), prepaidBalance(t, contact), r.Refunds)
 				}
@@ -350,6 +357,7 @@ func returnsEverything(t *testing.T, faults string) {
 		tender("giftcard", card, 800, false).tender("prepaid", "", 300, false))
 	withFaults(t, faults)
 	r := returned(t, orderID, map[string]any{"return_id": "R1", "full": true})
+	assertLedgerMatchesSandbox(t, orderID)
 	if balance(t, contact) != 1000 || giftcardBalance(t, card) != 800 || prepaidBalance(t, contact) != 500 || voucherStatus(t, code) != leat.VoucherActive {
 		t.Errorf("points %d, card %d, prepaid %d, voucher %s; return %+v", balance(t, contact), giftcardBalance(t, card), prepaidBalance(t, contact), voucherStatus(t, code), r)
 	}
@@ -537,5 +545,78 @@ func TestBadReturnsWriteNothing(t *testing.T) {
 	}
 	if o := readOrder(t, orderID); len(o.Returns) != 0 {
 		t.Errorf("returns %+v", o.Returns)
+	}
+}
+
+// assertLedgerMatchesSandbox checks every money transaction the ledger
+// records for the order, and every reversal of one, against Leat's own
+// books in the sandbox: each is there, with the amount and sign recorded.
+func assertLedgerMatchesSandbox(t testing.TB, orderID string) {
+	t.Helper()
+	a := call(t, request{Method: http.MethodGet, Path: "/v1/orders/" + orderID, Key: stack.BackofficeKey, Headers: map[string]string{"Location-Id": "shop-1"}})
+	var o struct {
+		ContactUUID  *string `json:"contact_uuid"`
+		Transactions []struct {
+			ID, Kind, State string
+			LeatUUID        *string `json:"leat_uuid"`
+			ReversalUUID    *string `json:"reversal_uuid"`
+			Amount          int64   `json:"amount"`
+			ReversedBy      string  `json:"reversed_by"`
+		} `json:"transactions"`
+	}
+	if err := json.Unmarshal(a.Body, &o); err != nil {
+		t.Fatal(err)
+	}
+	ctx, client := context.Background(), leatClient(t)
+	prepaid := map[string]int64{}
+	if o.ContactUUID != nil {
+		for page := 1; ; page++ {
+			p, err := client.ListPrepaidTransactions(ctx, leat.ListPrepaidTransactionsRequest{ContactUUID: *o.ContactUUID, Page: page, Limit: 30})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, tx := range p.Items {
+				prepaid[tx.UUID] = tx.AmountInCents
+			}
+			if len(p.Items) < 30 {
+				break
+			}
+		}
+	}
+	amountOf := func(kind, uuid string) (int64, bool) {
+		if strings.HasPrefix(kind, "prepaid_") {
+			amount, found := prepaid[uuid]
+			return amount, found
+		}
+		tx, err := client.GetGiftcardTransaction(ctx, uuid)
+		if err != nil {
+			return 0, false
+		}
+		return tx.AmountInCents, true
+	}
+	for _, tx := range o.Transactions {
+		sign := int64(1)
+		switch tx.Kind {
+		case "giftcard_debit", "prepaid_debit":
+			sign = -1
+		case "giftcard_load", "prepaid_top_up", "giftcard_refund", "prepaid_refund":
+		default:
+			continue
+		}
+		if tx.State != "done" && tx.State != "reversed" {
+			t.Errorf("%s is %s", tx.ID, tx.State)
+			continue
+		}
+		if tx.LeatUUID == nil {
+			continue // found again by its tag or amount, never named
+		}
+		if amount, found := amountOf(tx.Kind, *tx.LeatUUID); !found || amount != sign*tx.Amount {
+			t.Errorf("%s: Leat has %d (found %v), the ledger %d", tx.ID, amount, found, sign*tx.Amount)
+		}
+		if tx.State == "reversed" && tx.ReversalUUID != nil {
+			if amount, found := amountOf(tx.Kind, *tx.ReversalUUID); !found || amount != -sign*tx.Amount {
+				t.Errorf("%s's reversal (%s): Leat has %d (found %v), the ledger %d", tx.ID, tx.ReversedBy, amount, found, -sign*tx.Amount)
+			}
+		}
 	}
 }
