@@ -158,13 +158,17 @@ func percentage(eligible []ledger.Line, remaining map[string]int64, basisPoints 
 	return out
 }
 
-// spread takes an amount off the eligible lines in proportion to what is
-// left of them, so the parts add up exactly (money.Allocate).
+// spread takes an amount, at most what is left of them, off the eligible
+// lines in proportion to what is left of each, so the parts add up exactly
+// (money.Allocate).
 func spread(eligible []ledger.Line, remaining map[string]int64, amount int64) map[string]int64 {
 	weights := make([]int64, len(eligible))
+	var left int64
 	for i, l := range eligible {
 		weights[i] = remaining[l.ID]
+		left += max(weights[i], 0)
 	}
+	amount = min(amount, left)
 	out := map[string]int64{}
 	for i, part := range money.Allocate(amount, weights) {
 		if part > 0 {

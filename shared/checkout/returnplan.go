@@ -91,8 +91,9 @@ func planReturn(c ledger.Checkout, steps []ledger.Step, cmd ReturnCommand, id le
 }
 
 // returnedLines are the lines coming back with what they cost after their
-// discounts. The amounts are worked out on the running total, so returning
-// a line in any number of parts returns exactly what it cost.
+// discounts: each line's cost is split over its units, and a return takes
+// the next units' parts, so a line returned in any number of parts returns
+// exactly what it cost.
 func returnedLines(c ledger.Checkout, cmd ReturnCommand) ([]ledger.ReturnLine, error) {
 	lines := map[string]ledger.Line{}
 	for _, l := range c.Basket.Lines {
@@ -101,9 +102,8 @@ func returnedLines(c ledger.Checkout, cmd ReturnCommand) ([]ledger.ReturnLine, e
 	left := func(l ledger.Line) int64 { return l.Quantity - c.Returned.Quantities[l.ID] }
 	var out []ledger.ReturnLine
 	take := func(l ledger.Line, quantity int64) {
-		net := l.Total() - discountOn(c, l.ID)
-		after, _ := money.MulDiv(net, c.Returned.Quantities[l.ID]+quantity, l.Quantity)
-		out = append(out, ledger.ReturnLine{LineID: l.ID, Quantity: quantity, Amount: after - c.Returned.Amounts[l.ID]})
+		amount := unitsOf(l.Total()-discountOn(c, l.ID), l.Quantity, c.Returned.Quantities[l.ID], quantity)
+		out = append(out, ledger.ReturnLine{LineID: l.ID, Quantity: quantity, Amount: amount})
 	}
 	if cmd.Full {
 		for _, l := range c.Basket.Lines {
@@ -139,6 +139,17 @@ func returnedLines(c ledger.Checkout, cmd ReturnCommand) ([]ledger.ReturnLine, e
 		take(l, req.Quantity)
 	}
 	return out, nil
+}
+
+// unitsOf splits amount over a line's units and answers what quantity units
+// after the first from cost.
+func unitsOf(amount, units, from, quantity int64) int64 {
+	parts := money.Allocate(amount, slices.Repeat([]int64{1}, int(units)))
+	var sum int64
+	for _, p := range parts[from : from+quantity] {
+		sum += p
+	}
+	return sum
 }
 
 // discountOn is what the order's discounts took off a line.
@@ -293,36 +304,35 @@ func refunds(c ledger.Checkout, steps []ledger.Step, cmd ReturnCommand, r ledger
 	return out, nil
 }
 
-// autoRefunds is the rule the API documents: the Leat tenders get back
-// their share of the returned lines, in proportion to what they paid of
-// the lines they could pay for, worked out on the running total so the
-// returns of every line refund exactly what the tenders paid. The share is
-// taken from prepaid first, then from the giftcards, the last used first.
+// autoRefunds is the rule the API documents: what the Leat tenders paid is
+// split over the lines they could pay for, in proportion to their cost
+// after discounts, and each line's part over its units; a return refunds
+// the parts of the units it takes, so the returns of every line refund
+// exactly what the tenders paid. It is taken from prepaid first, then from
+// the giftcards, the last used first, never beyond what each has left.
 func autoRefunds(c ledger.Checkout, paid []tenderPaid, lines []ledger.ReturnLine) map[int]int64 {
-	var tendered, refunded int64
+	var tendered int64
 	for _, t := range paid {
 		tendered += t.debit.Details.Amount
-		refunded += t.debit.Details.Amount - t.left
 	}
-	var payable, returned int64
+	var payable []ledger.Line
+	var costs []int64
 	for _, l := range c.Basket.Lines {
 		if soldLine(c, l.ID) && !c.Basket.TendersPaySales {
 			continue
 		}
-		payable += l.Total() - discountOn(c, l.ID)
-		returned += c.Returned.Amounts[l.ID]
+		payable, costs = append(payable, l), append(costs, l.Total()-discountOn(c, l.ID))
+	}
+	var due int64
+	for i, share := range money.Allocate(tendered, costs) {
+		l := payable[i]
 		for _, rl := range lines {
 			if rl.LineID == l.ID {
-				returned += rl.Amount
+				due += unitsOf(share, l.Quantity, c.Returned.Quantities[l.ID], rl.Quantity)
 			}
 		}
 	}
 	out := map[int]int64{}
-	if payable <= 0 || tendered <= 0 {
-		return out
-	}
-	target, _ := money.MulDiv(tendered, min(returned, payable), payable)
-	due := target - refunded
 	order := slices.Clone(paid)
 	slices.SortStableFunc(order, func(a, b tenderPaid) int {
 		aPrepaid, bPrepaid := a.debit.Kind() == ledger.StepPrepaidDebit, b.debit.Kind() == ledger.StepPrepaidDebit

@@ -10,17 +10,15 @@ import (
 // largest remainder: each part gets its proportional share rounded down, and
 // the minor units left go one by one to the parts with the largest
 // remainders (the earlier part first on a tie). The parts add up to amount
-// exactly, no part exceeds its weight, and a zero or negative weight gets
-// nothing. An amount beyond the weights' sum is capped at it, and a negative
-// amount allocates nothing.
+// exactly, and a zero or negative weight gets nothing. With no positive
+// weight, or a negative amount, nothing is allocated.
 func Allocate(amount int64, weights []int64) []int64 {
 	parts := make([]int64, len(weights))
 	var total int64
 	for _, w := range weights {
 		total += max(w, 0)
 	}
-	amount = min(amount, total)
-	if amount <= 0 {
+	if amount <= 0 || total == 0 {
 		return parts
 	}
 	type share struct {
@@ -45,8 +43,8 @@ func Allocate(amount int64, weights []int64) []int64 {
 	return parts
 }
 
-// MulDiv is a*b/c with its remainder, for non-negative a ≤ c and b, exact
-// where a*b alone would overflow int64.
+// MulDiv is a*b/c with its remainder, for non-negative a, b and c with
+// b ≤ c, exact where a*b alone would overflow int64.
 func MulDiv(a, b, c int64) (quotient, remainder int64) {
 	hi, lo := bits.Mul64(uint64(a), uint64(b))
 	q, r := bits.Div64(hi, lo, uint64(c))

@@ -21,7 +21,9 @@ func TestAllocate(t *testing.T) {
 		{"ties go to the earlier part", 20, []int64{10, 10, 10}, []int64{7, 7, 6}},
 		{"proportional", 1000, []int64{2500, 1500}, []int64{625, 375}},
 		{"zero and negative weights get nothing", 50, []int64{0, 100, -5}, []int64{0, 50, 0}},
-		{"capped at the weights", 500, []int64{100, 200}, []int64{100, 200}},
+		{"beyond the weights, still in proportion", 500, []int64{100, 200}, []int64{167, 333}},
+		{"over units", 1000, []int64{1, 1, 1}, []int64{334, 333, 333}},
+		{"no weight to go by", 100, []int64{0, -1}, []int64{0, 0}},
 		{"nothing to allocate", 0, []int64{100, 200}, []int64{0, 0}},
 		{"a negative amount allocates nothing", -10, []int64{100}, []int64{0}},
 		{"no parts", 100, nil, []int64{}},
@@ -46,16 +48,20 @@ func TestAllocateNeverLosesOrInventsACent(t *testing.T) {
 			weights[i] = r.Int64N(100_000) - 10_000
 			total += max(weights[i], 0)
 		}
-		amount := r.Int64N(120_000)
+		amount := r.Int64N(200_000)
 		parts := money.Allocate(amount, weights)
 		var sum int64
 		for i, p := range parts {
-			if p < 0 || p > max(weights[i], 0) {
+			if p < 0 || (amount <= total && p > max(weights[i], 0)) || (weights[i] <= 0 && p != 0) {
 				t.Fatalf("Allocate(%d, %v): part %d is %d", amount, weights, i, p)
 			}
 			sum += p
 		}
-		if want := min(amount, total); sum != want {
+		want := amount
+		if total == 0 {
+			want = 0
+		}
+		if sum != want {
 			t.Fatalf("Allocate(%d, %v) = %v adds up to %d, want %d", amount, weights, parts, sum, want)
 		}
 	}
