@@ -365,11 +365,14 @@ type scenario struct {
 }
 
 // TestCheckoutSaga runs every scenario under every variant.
-func TestCheckoutSaga(t *testing.T) {
+func TestCheckoutSaga(t *testing.T) { runUnderVariants(t, checkoutScenarios()) }
+
+// runUnderVariants runs the scenarios under each variant this run serves.
+func runUnderVariants(t *testing.T, scenarios []scenario) {
 	for _, v := range variants() {
 		t.Run(variantName(v), func(t *testing.T) {
 			withVariant(t, v)
-			for _, s := range checkoutScenarios() {
+			for _, s := range scenarios {
 				t.Run(s.name, s.run)
 			}
 		})
@@ -1058,16 +1061,7 @@ func claim(t testing.TB, link, email string) int {
 // TestCheckoutLostAnswers loses Leat's answer to each kind of write in turn:
 // each checkout still ends fully confirmed or fully given back, as the
 // sandbox itself shows, or, where Leat cannot tell, needs attention.
-func TestCheckoutLostAnswers(t *testing.T) {
-	for _, v := range variants() {
-		t.Run(variantName(v), func(t *testing.T) {
-			withVariant(t, v)
-			for _, s := range lostAnswerScenarios() {
-				t.Run(s.name, s.run)
-			}
-		})
-	}
-}
+func TestCheckoutLostAnswers(t *testing.T) { runUnderVariants(t, lostAnswerScenarios()) }
 
 func lostAnswerScenarios() []scenario {
 	coffee := func(t *testing.T, contact string) *basket {

@@ -117,16 +117,7 @@ func readOrder(t testing.TB, orderID string) orderView {
 }
 
 // TestReturns runs every return scenario under every variant.
-func TestReturns(t *testing.T) {
-	for _, v := range variants() {
-		t.Run(variantName(v), func(t *testing.T) {
-			withVariant(t, v)
-			for _, s := range returnScenarios() {
-				t.Run(s.name, s.run)
-			}
-		})
-	}
-}
+func TestReturns(t *testing.T) { runUnderVariants(t, returnScenarios()) }
 
 func returnScenarios() []scenario {
 	return []scenario{

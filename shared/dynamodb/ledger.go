@@ -165,16 +165,22 @@ func (l *LedgerStore) CreateCheckout(ctx context.Context, c ledger.Checkout) err
 
 // SaveCheckout stores c when nobody saved it since it was read.
 func (l *LedgerStore) SaveCheckout(ctx context.Context, c ledger.Checkout) (ledger.Checkout, error) {
-	read := c.Version
 	c.Version++
-	item, err := toCheckoutItem(c)
+	return saveNext(ctx, l, c, c.Version-1, func(c ledger.Checkout) (any, error) { return toCheckoutItem(c) })
+}
+
+// saveNext stores a record's next version as its item, when the stored one
+// is still at the version read; it answers the record as stored.
+func saveNext[R any](ctx context.Context, l *LedgerStore, next R, read int64, item func(R) (any, error)) (R, error) {
+	av, err := item(next)
+	if err == nil {
+		err = l.putVersioned(ctx, av, read)
+	}
 	if err != nil {
-		return ledger.Checkout{}, err
+		var none R
+		return none, err
 	}
-	if err := l.putVersioned(ctx, item, read); err != nil {
-		return ledger.Checkout{}, err
-	}
-	return c, nil
+	return next, nil
 }
 
 // putVersioned writes item if the stored one is still at version read.
@@ -263,14 +269,6 @@ func (l *LedgerStore) RecordIntent(ctx context.Context, tenant tenancy.TenantID,
 
 // SaveStep stores s when nobody saved the step since it was read.
 func (l *LedgerStore) SaveStep(ctx context.Context, tenant tenancy.TenantID, s ledger.Step) (ledger.Step, error) {
-	read := s.Version
 	s.Version++
-	item, err := toStepItem(tenant, s)
-	if err != nil {
-		return ledger.Step{}, err
-	}
-	if err := l.putVersioned(ctx, item, read); err != nil {
-		return ledger.Step{}, err
-	}
-	return s, nil
+	return saveNext(ctx, l, s, s.Version-1, func(s ledger.Step) (any, error) { return toStepItem(tenant, s) })
 }

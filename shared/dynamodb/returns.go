@@ -113,16 +113,8 @@ func (l *LedgerStore) CreateReturn(ctx context.Context, c ledger.Checkout, r led
 
 // SaveReturn stores r when nobody saved it since it was read.
 func (l *LedgerStore) SaveReturn(ctx context.Context, tenant tenancy.TenantID, r ledger.Return) (ledger.Return, error) {
-	read := r.Version
 	r.Version++
-	item, err := toReturnItem(tenant, r)
-	if err != nil {
-		return ledger.Return{}, err
-	}
-	if err := l.putVersioned(ctx, item, read); err != nil {
-		return ledger.Return{}, err
-	}
-	return r, nil
+	return saveNext(ctx, l, r, r.Version-1, func(r ledger.Return) (any, error) { return toReturnItem(tenant, r) })
 }
 
 // Returns lists an order's returns, in the order they were made.
