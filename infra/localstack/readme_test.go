@@ -57,6 +57,7 @@ func TestReadmeCurlCallsWork(t *testing.T) {
 		`"identifier":{"value":"LEAT-1001"`, `"rewards":[`, `"voucher":{`, `"usable":true`, `"giftcard":{`,
 		`"status":"awaiting_payment"`, `"status":"completed"`, `"points_earned":`,
 		`"giftcards_sold":[{"source":"giftcard_sales[0]","code":"GC-0000-0002","balance":2000`, `"due":2000`,
+		`"return_id":"RET-1"`, `"refunds":[{"tender":"tenders[0]","amount":1000,"method":"reverse","state":"done"},{"tender":"tenders[1]","amount":450,"method":"reverse","state":"done"}]`,
 	} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("README commands did not answer %s:\n%s", want, out)
