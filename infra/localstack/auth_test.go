@@ -3,11 +3,15 @@ package localstack_test
 import (
 	"context"
 	"net/http"
+	"os"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/leatpos/gateway/infra/ddblocal"
 	"github.com/leatpos/gateway/infra/leatsandbox"
+	"github.com/leatpos/gateway/infra/localstack"
 	"github.com/leatpos/gateway/shared/tenancy"
 )
 
@@ -186,5 +190,16 @@ func TestLeatUnavailable(t *testing.T) {
 	retried := call(t, request{Method: http.MethodPost, Path: "/v1/customers/identify", Body: body, Headers: key})
 	if failed.Status != http.StatusServiceUnavailable || retried.Status != http.StatusOK || retried.Header.Get("Idempotent-Replayed") != "" {
 		t.Fatalf("failed %d %s, then %d %s", failed.Status, failed.Body, retried.Status, retried.Body)
+	}
+}
+
+// TestFailedStartSaysWhy: a stack that cannot start answers why, having
+// stopped what it had started, instead of failing on a stack it never had.
+func TestFailedStartSaysWhy(t *testing.T) {
+	_, err := localstack.Start(context.Background(), localstack.Options{
+		DynamoDBEndpoint: os.Getenv(ddblocal.EndpointEnv), TableName: "failed-start", SandboxAddr: "256.0.0.1:1",
+	})
+	if err == nil || !strings.Contains(err.Error(), "256.0.0.1") {
+		t.Fatalf("err = %v, want the sandbox address that could not be served", err)
 	}
 }

@@ -94,10 +94,12 @@ func Start(ctx context.Context, opts Options) (s *Stack, err error) {
 	if opts.TableName == "" {
 		opts.TableName = "leat-pos-gateway-local"
 	}
-	s = &Stack{}
+	// A start that fails stops what it had started; s is nil by then.
+	started := &Stack{}
+	s = started
 	defer func() {
 		if err != nil {
-			_ = s.Close()
+			_ = started.Close()
 		}
 	}()
 	templateFile, err := repo.Path("template.yaml")
