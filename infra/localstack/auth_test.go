@@ -64,9 +64,10 @@ func TestAuthentication(t *testing.T) {
 		edgeMsg string
 	}{
 		{"no Authorization header", request{NoKey: true}, 401, "", "Unauthorized"},
-		{"unknown key", request{Key: "lpg_notarealkeyatall"}, 401, "unauthorized", ""},
-		{"not a bearer token", request{Headers: map[string]string{"Authorization": "Basic dXNlcjpwYXNz"}}, 401, "unauthorized", ""},
-		{"disabled key", request{Key: disabled}, 401, "unauthorized", ""},
+		// Denied by the authorizer itself: no business function runs.
+		{"unknown key", request{Key: "lpg_notarealkeyatall"}, 403, "", "Forbidden"},
+		{"not a bearer token", request{Headers: map[string]string{"Authorization": "Basic dXNlcjpwYXNz"}}, 403, "", "Forbidden"},
+		{"disabled key", request{Key: disabled}, 403, "", "Forbidden"},
 		{"back-office key on a till route", request{Key: stack.BackofficeKey}, 403, "forbidden", ""},
 		{"operator key on a till route", request{Key: stack.OpsKey}, 403, "forbidden", ""},
 		{"till key for a location it is not bound to", request{Headers: map[string]string{"Location-Id": string(stack.Tenant.Locations[1].ID)}}, 403, "forbidden", ""},

@@ -22,11 +22,11 @@ const (
 // AuthorizerFunc is the HTTP API's Lambda authorizer.
 type AuthorizerFunc func(context.Context, events.APIGatewayV2CustomAuthorizerV2Request) (events.APIGatewayV2CustomAuthorizerSimpleResponse, error)
 
-// Authorizer resolves the bearer key to a principal. HTTP APIs cannot shape the
-// answer to a denied request, so the authorizer lets every request through
-// and says in the context whether it is authenticated; the function then
-// answers an unknown key with the same problem+json as any other error.
-// A failure to look the key up is returned, and API Gateway answers 500.
+// Authorizer resolves the bearer key to a principal. An unknown or disabled
+// key is denied here, so it never reaches a business function; API Gateway
+// then answers 403 with its own body, {"message": "Forbidden"}, which HTTP
+// APIs do not let the gateway shape. A failure to look the key up is
+// returned, and API Gateway answers 500.
 func Authorizer(dir tenancy.Directory) AuthorizerFunc {
 	return func(ctx context.Context, req events.APIGatewayV2CustomAuthorizerV2Request) (events.APIGatewayV2CustomAuthorizerSimpleResponse, error) {
 		p, err := tenancy.Authenticate(ctx, dir, header(req.Headers, "Authorization"))
@@ -34,9 +34,7 @@ func Authorizer(dir tenancy.Directory) AuthorizerFunc {
 		case err == nil:
 			return events.APIGatewayV2CustomAuthorizerSimpleResponse{IsAuthorized: true, Context: principalContext(p)}, nil
 		case isAuthFailure(err):
-			return events.APIGatewayV2CustomAuthorizerSimpleResponse{
-				IsAuthorized: true, Context: map[string]any{authAuthenticated: false},
-			}, nil
+			return events.APIGatewayV2CustomAuthorizerSimpleResponse{IsAuthorized: false}, nil
 		default:
 			return events.APIGatewayV2CustomAuthorizerSimpleResponse{}, err
 		}
