@@ -12,6 +12,7 @@ import (
 	"github.com/leatpos/gateway/infra/ddblocal"
 	"github.com/leatpos/gateway/infra/leatsandbox"
 	"github.com/leatpos/gateway/infra/localstack"
+	"github.com/leatpos/gateway/shared/api"
 	"github.com/leatpos/gateway/shared/tenancy"
 )
 
@@ -202,5 +203,17 @@ func TestFailedStartSaysWhy(t *testing.T) {
 	})
 	if err == nil || !strings.Contains(err.Error(), "256.0.0.1") {
 		t.Fatalf("err = %v, want the sandbox address that could not be served", err)
+	}
+}
+
+// TestBodyOverTheCapIsRefusedUnread: a body over the cap is refused before
+// it is decoded, with a clear code, on any POST.
+func TestBodyOverTheCapIsRefusedUnread(t *testing.T) {
+	huge := `{"identifier":"` + strings.Repeat("x", api.MaxBodyBytes) + `"}`
+	for _, path := range []string{"/v1/customers/identify", "/v1/checkouts", "/v1/checkouts/shop-1.B-1/cancel"} {
+		a := call(t, request{Method: http.MethodPost, Path: path, Body: huge})
+		if a.Status != http.StatusRequestEntityTooLarge || a.problemCode(t) != "payload_too_large" {
+			t.Errorf("%s: %d %s", path, a.Status, a.Body)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -177,7 +178,14 @@ func (rt Route) answer(ctx context.Context, req Request) (idempotency.Response, 
 	return idempotency.Response{Status: resp.Status, ContentType: "application/json", Location: resp.Location, Body: body}, nil
 }
 
+// MaxBodyBytes caps a request body: a basket of 500 lines fits with room to
+// spare, and nothing larger is decoded.
+const MaxBodyBytes = 512 << 10
+
 func requestOf(ev events.APIGatewayV2HTTPRequest, p tenancy.Principal) (Request, error) {
+	if len(ev.Body) > MaxBodyBytes*4/3+4 || (!ev.IsBase64Encoded && len(ev.Body) > MaxBodyBytes) {
+		return Request{}, &ValidationError{Detail: fmt.Sprintf("the body may hold at most %d bytes", MaxBodyBytes), tooLarge: true}
+	}
 	body := []byte(ev.Body)
 	if ev.IsBase64Encoded {
 		decoded, err := base64.StdEncoding.DecodeString(ev.Body)
@@ -185,6 +193,9 @@ func requestOf(ev events.APIGatewayV2HTTPRequest, p tenancy.Principal) (Request,
 			return Request{}, &ValidationError{Detail: "the body is not valid base64", malformed: true}
 		}
 		body = decoded
+		if len(body) > MaxBodyBytes {
+			return Request{}, &ValidationError{Detail: fmt.Sprintf("the body may hold at most %d bytes", MaxBodyBytes), tooLarge: true}
+		}
 	}
 	req := Request{
 		Principal: p, pathParams: ev.PathParameters, query: ev.QueryStringParameters,

@@ -101,6 +101,7 @@ const (
 	CodeReturnExists                = "return_exists"
 	CodeReturnNotFound              = "return_not_found"
 	CodeInvalidCursor               = "invalid_cursor"
+	CodePayloadTooLarge             = "payload_too_large"
 	CodeCustomerAttached            = "customer_already_attached"
 	CodeClaimLinkIssued             = "claim_link_issued"
 	CodePortalNotConfigured         = "portal_not_configured"

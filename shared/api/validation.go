@@ -20,6 +20,7 @@ type ValidationError struct {
 	// malformed: the body is not the JSON object the route takes at all.
 	malformed   bool
 	unsupported bool
+	tooLarge    bool
 }
 
 func (e *ValidationError) Error() string {
@@ -34,8 +35,11 @@ func (e *ValidationError) Error() string {
 }
 
 func (e *ValidationError) status() int {
-	if e.unsupported {
+	switch {
+	case e.unsupported:
 		return http.StatusUnsupportedMediaType
+	case e.tooLarge:
+		return http.StatusRequestEntityTooLarge
 	}
 	return http.StatusBadRequest
 }
@@ -44,6 +48,8 @@ func (e *ValidationError) code() string {
 	switch {
 	case e.unsupported:
 		return CodeUnsupportedMediaType
+	case e.tooLarge:
+		return CodePayloadTooLarge
 	case e.malformed:
 		return CodeMalformedBody
 	}
