@@ -3,9 +3,9 @@ package api
 import (
 	"context"
 	"encoding/base64"
-	"fmt"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"

@@ -30,7 +30,9 @@ func (d keyDirectory) APIKey(_ context.Context, h tenancy.KeyHash) (tenancy.APIK
 	return k, nil
 }
 
-func (d keyDirectory) Tenant(context.Context, tenancy.TenantID) (tenancy.Tenant, error) { return d.tenant, nil }
+func (d keyDirectory) Tenant(context.Context, tenancy.TenantID) (tenancy.Tenant, error) {
+	return d.tenant, nil
+}
 
 // TestAuthorizerDeniesUnknownKeys: a key that is not one, unknown or
 // disabled never reaches a function; a known key does, with its principal;
