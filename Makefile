@@ -7,7 +7,7 @@ SANDBOX_ADDR ?= 127.0.0.1:8480
 
 FUNCTIONS := $(notdir $(patsubst %/,%,$(wildcard functions/*/)))
 
-.PHONY: run test build sandbox lint vet node-deps bench
+.PHONY: run test build sandbox lint vet node-deps bench fuzz fuzz-short
 
 ## run: the whole gateway on localhost (DynamoDB Local, local Step Functions, emulated
 ## API Gateway, Leat sandbox). Prints GATEWAY_URL and the demo API keys; Ctrl-C stops it.
@@ -16,7 +16,7 @@ run: node-deps
 
 ## test: every check CI runs: lint, vet and all Go tests with the race detector, with one
 ## DynamoDB Local shared by the whole run.
-test: node-deps lint vet build
+test: node-deps lint vet build fuzz-short
 	$(GO) run ./infra/cmd/ddblocal -- $(GO) test -race -count=1 ./...
 
 ## build: every function as the bootstrap binary Lambda runs (provided.al2023, arm64).
@@ -57,3 +57,18 @@ vet:
 ## checkout's run through the local stack, so DynamoDB Local serves them too.
 bench: node-deps
 	$(GO) run ./infra/cmd/ddblocal -- $(GO) test -run='^$$' -bench=. -benchmem ./...
+
+## fuzz: each fuzz target (request bodies, authorization headers, ids, Leat's
+## answers) for FUZZTIME; fuzz-short, a few seconds each, is part of make test.
+FUZZ_TARGETS := shared/api:FuzzRequestBodies shared/leat:FuzzResponses shared/tenancy:FuzzAuthorizationHeader \
+	shared/tenancy:FuzzLocationAndTenantIDs shared/ledger:FuzzIDs
+FUZZTIME ?= 2m
+
+fuzz:
+	@for target in $(FUZZ_TARGETS); do \
+		echo "fuzzing $${target#*:} for $(FUZZTIME)"; \
+		$(GO) test -run='^$$' -fuzz="^$${target#*:}$$" -fuzztime=$(FUZZTIME) ./$${target%%:*}; \
+	done
+
+fuzz-short:
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=4s
