@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -30,6 +31,8 @@ const (
 	// FaultResponseLost applies the request, then holds the connection until the client gives up (or
 	// Fault.Delay, default 30s, passes) and closes it without an answer: the outcome the client cannot know.
 	FaultResponseLost FaultKind = "response_lost"
+	// FaultGarbled answers 200 with a body that is not Leat's JSON (a proxy's page, say); nothing is applied.
+	FaultGarbled FaultKind = "garbled"
 	// FaultRefuse answers Leat's business error Fault.Code (HTTP 400, the code's message from Leat's code
 	// table) without applying anything, as if Leat had refused the request itself: out of stock, say, for the
 	// third reward of a checkout.
@@ -112,7 +115,7 @@ func (f *Fault) UnmarshalJSON(data []byte) error {
 
 func (f Fault) validate() error {
 	switch f.Kind {
-	case FaultLatency, FaultRateLimit, FaultMaintenance, FaultServerError, FaultDrop, FaultResponseLost:
+	case FaultLatency, FaultRateLimit, FaultMaintenance, FaultServerError, FaultDrop, FaultResponseLost, FaultGarbled:
 		if f.Code != 0 {
 			return fmt.Errorf("fault %s takes no code; only refuse answers a Leat error code", f.Kind)
 		}
@@ -337,6 +340,10 @@ func (s *Sandbox) inject(f Fault, w http.ResponseWriter, r *http.Request) {
 		writeError(w, transportError(http.StatusServiceUnavailable, "Service Unavailable"))
 	case FaultServerError:
 		writeError(w, transportError(http.StatusInternalServerError, "Server Error"))
+	case FaultGarbled:
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(http.StatusOK)
+		_, _ = io.WriteString(w, "<html><body>Welcome to nginx!</body></html>")
 	case FaultRefuse:
 		writeError(w, leatError(f.Code))
 	case FaultDrop:

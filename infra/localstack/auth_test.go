@@ -217,3 +217,17 @@ func TestBodyOverTheCapIsRefusedUnread(t *testing.T) {
 		}
 	}
 }
+
+// TestLeatAnswerUnreadable: an answer the gateway cannot read is a broken
+// contract, answered 502 leat_bad_response without Retry-After, not an outage.
+func TestLeatAnswerUnreadable(t *testing.T) {
+	anna := richest(t)
+	if err := stack.Sandbox.InjectFault(leatsandbox.Fault{Kind: leatsandbox.FaultGarbled, Method: http.MethodGet, Path: "/contacts/{uuid}", Times: 1}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stack.Sandbox.ClearFaults)
+	a := call(t, request{Method: http.MethodGet, Path: "/v1/customers/" + anna.UUID})
+	if a.Status != http.StatusBadGateway || a.problemCode(t) != "leat_bad_response" || a.Header.Get("Retry-After") != "" {
+		t.Errorf("%d %s (Retry-After %q)", a.Status, a.Body, a.Header.Get("Retry-After"))
+	}
+}

@@ -72,6 +72,7 @@ var knownErrors = []struct {
 	{loyalty.ErrInvalid, http.StatusUnprocessableEntity, CodeLeatRejected, "Leat refused the request"},
 	{loyalty.ErrPlatformCredentials, http.StatusBadGateway, CodeLeatMisconfigured, "Leat refused the tenant's credentials"},
 	{loyalty.ErrPlatformRejected, http.StatusBadGateway, CodeLeatRejected, "Leat refused the request"},
+	{loyalty.ErrPlatformBadResponse, http.StatusBadGateway, CodeLeatBadResponse, "Leat answered something the gateway cannot read"},
 	{loyalty.ErrPlatformUnavailable, http.StatusServiceUnavailable, CodeLeatUnavailable, "Leat is unavailable; try again shortly"},
 }
 

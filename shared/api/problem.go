@@ -102,6 +102,7 @@ const (
 	CodeReturnNotFound              = "return_not_found"
 	CodeInvalidCursor               = "invalid_cursor"
 	CodePayloadTooLarge             = "payload_too_large"
+	CodeLeatBadResponse             = "leat_bad_response"
 	CodeCustomerAttached            = "customer_already_attached"
 	CodeClaimLinkIssued             = "claim_link_issued"
 	CodePortalNotConfigured         = "portal_not_configured"

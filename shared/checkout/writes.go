@@ -403,7 +403,9 @@ func namedByAnotherStep(steps []ledger.Step, self ledger.StepID, uuid string) bo
 // unavailable is a failed read during reconciliation: worth a retry when
 // Leat was down, a plain failure otherwise.
 func unavailable(err error) error {
-	if errors.Is(err, loyalty.ErrPlatformUnavailable) {
+	// An answer Leat garbled once may read well on the next try, so the
+	// saga retries it like an outage before it gives up.
+	if errors.Is(err, loyalty.ErrPlatformUnavailable) || errors.Is(err, loyalty.ErrPlatformBadResponse) {
 		return &LeatUnavailableError{Err: err}
 	}
 	return err

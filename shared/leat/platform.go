@@ -277,7 +277,7 @@ func translate(err error) error {
 	case errors.As(err, &transient):
 		return &loyalty.UnavailableError{RetryAfter: transient.RetryAfter, Cause: err}
 	case errors.As(err, &decode):
-		return &loyalty.UnavailableError{Cause: err}
+		return fmt.Errorf("%w: %v", loyalty.ErrPlatformBadResponse, err)
 	case errors.Is(err, ErrUnauthorized):
 		return fmt.Errorf("%w: %v", loyalty.ErrPlatformCredentials, err)
 	case errors.As(err, &apiErr):

@@ -28,6 +28,9 @@ var (
 	// ErrPlatformUnavailable: Leat did not answer in time or is down; the same
 	// request may succeed later.
 	ErrPlatformUnavailable = errors.New("loyalty: Leat unavailable")
+	// ErrPlatformBadResponse: Leat answered something the gateway cannot
+	// read, which breaks Leat's contract rather than being an outage.
+	ErrPlatformBadResponse = errors.New("loyalty: Leat's answer could not be read")
 	// ErrPlatformCredentials: Leat refused the tenant's credentials.
 	ErrPlatformCredentials = errors.New("loyalty: Leat refused the credentials")
 	// ErrPlatformRejected: Leat refused the request for a reason the gateway
