@@ -4,8 +4,10 @@ import (
 	"context"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	awsdynamodb "github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/leatpos/gateway/shared/money"
 	"github.com/leatpos/gateway/shared/tenancy"
@@ -23,6 +25,9 @@ func NewDirectory(t *Table) *Directory { return &Directory{table: t} }
 // tenant is known, so they are the one item kind keyed outside a tenant.
 func tenantKey(id tenancy.TenantID) (pk, sk string) { return "T#" + string(id), "TENANT" }
 func apiKeyKey(h tenancy.KeyHash) (pk, sk string)   { return "APIKEY#" + string(h), "APIKEY" }
+
+// tenantKeySK lists a key under its tenant, so the tenant's keys are one query.
+func tenantKeySK(k tenancy.APIKey) string { return "APIKEY#" + k.CreatedAt.UTC().Format(orderTime) + "#" + k.ID() }
 
 type tenantItem struct {
 	PK              string         `dynamodbav:"pk"`
@@ -56,6 +61,20 @@ type apiKeyItem struct {
 	Locations []string  `dynamodbav:"locations"`
 	Disabled  bool      `dynamodbav:"disabled"`
 	CreatedAt time.Time `dynamodbav:"created_at"`
+	Last4     string    `dynamodbav:"last4,omitempty"`
+	// Hash is set on the tenant's listing of the key, whose key is not the hash.
+	Hash string `dynamodbav:"key_hash,omitempty"`
+}
+
+func (i apiKeyItem) key(h tenancy.KeyHash) tenancy.APIKey {
+	k := tenancy.APIKey{Hash: h, Tenant: tenancy.TenantID(i.Tenant), Name: i.Name, Disabled: i.Disabled, CreatedAt: i.CreatedAt, Last4: i.Last4}
+	for _, s := range i.Scopes {
+		k.Scopes = append(k.Scopes, tenancy.Scope(s))
+	}
+	for _, l := range i.Locations {
+		k.Locations = append(k.Locations, tenancy.LocationID(l))
+	}
+	return k
 }
 
 // CreateTenant stores a new tenant; ErrTenantExists when the id is taken.
@@ -116,23 +135,60 @@ func (d *Directory) Tenant(ctx context.Context, id tenancy.TenantID) (tenancy.Te
 }
 
 // SaveAPIKey stores a key by its hash.
+// The key by its hash, which the authorizer reads, and its listing under the
+// tenant are written together.
 func (d *Directory) SaveAPIKey(ctx context.Context, k tenancy.APIKey) error {
 	pk, sk := apiKeyKey(k.Hash)
-	item := apiKeyItem{PK: pk, SK: sk, Tenant: string(k.Tenant), Name: k.Name, Disabled: k.Disabled, CreatedAt: k.CreatedAt}
+	item := apiKeyItem{PK: pk, SK: sk, Tenant: string(k.Tenant), Name: k.Name, Disabled: k.Disabled, CreatedAt: k.CreatedAt, Last4: k.Last4}
 	for _, s := range k.Scopes {
 		item.Scopes = append(item.Scopes, string(s))
 	}
 	for _, l := range k.Locations {
 		item.Locations = append(item.Locations, string(l))
 	}
-	av, err := attributevalue.MarshalMap(item)
-	if err != nil {
-		return wrap("marshal api key", err)
+	listing := item
+	listing.PK, _ = tenantKey(k.Tenant)
+	listing.SK, listing.Hash = tenantKeySK(k), string(k.Hash)
+	var puts []types.TransactWriteItem
+	for _, it := range []apiKeyItem{item, listing} {
+		av, err := attributevalue.MarshalMap(it)
+		if err != nil {
+			return wrap("marshal api key", err)
+		}
+		puts = append(puts, types.TransactWriteItem{Put: &types.Put{TableName: &d.table.name, Item: av}})
 	}
-	if _, err := d.table.api.PutItem(ctx, &awsdynamodb.PutItemInput{TableName: &d.table.name, Item: av}); err != nil {
+	if _, err := d.table.api.TransactWriteItems(ctx, &awsdynamodb.TransactWriteItemsInput{TransactItems: puts}); err != nil {
 		return wrap("put api key", err)
 	}
 	return nil
+}
+
+// APIKeys lists a tenant's keys, oldest first.
+func (d *Directory) APIKeys(ctx context.Context, tenant tenancy.TenantID) ([]tenancy.APIKey, error) {
+	pk, _ := tenantKey(tenant)
+	pages := awsdynamodb.NewQueryPaginator(d.table.api, &awsdynamodb.QueryInput{
+		TableName:              &d.table.name,
+		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :prefix)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": &types.AttributeValueMemberS{Value: pk}, ":prefix": &types.AttributeValueMemberS{Value: "APIKEY#"},
+		},
+		ConsistentRead: aws.Bool(true),
+	})
+	var keys []tenancy.APIKey
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return nil, wrap("query api keys", err)
+		}
+		for _, av := range page.Items {
+			var item apiKeyItem
+			if err := attributevalue.UnmarshalMap(av, &item); err != nil {
+				return nil, wrap("unmarshal api key", err)
+			}
+			keys = append(keys, item.key(tenancy.KeyHash(item.Hash)))
+		}
+	}
+	return keys, nil
 }
 
 // APIKey loads a key by hash; ErrUnknownKey when absent.
@@ -145,12 +201,5 @@ func (d *Directory) APIKey(ctx context.Context, h tenancy.KeyHash) (tenancy.APIK
 	if !found {
 		return tenancy.APIKey{}, tenancy.ErrUnknownKey
 	}
-	k := tenancy.APIKey{Hash: h, Tenant: tenancy.TenantID(item.Tenant), Name: item.Name, Disabled: item.Disabled, CreatedAt: item.CreatedAt}
-	for _, s := range item.Scopes {
-		k.Scopes = append(k.Scopes, tenancy.Scope(s))
-	}
-	for _, l := range item.Locations {
-		k.Locations = append(k.Locations, tenancy.LocationID(l))
-	}
-	return k, nil
+	return item.key(h), nil
 }

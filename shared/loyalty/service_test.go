@@ -82,27 +82,25 @@ func (a *account) OpenPortalSession(context.Context, loyalty.PortalSessionReques
 
 func (a *account) For(context.Context, tenancy.Tenant) (loyalty.Platform, error) { return a, nil }
 
-// directory holds the one tenant of these tests.
-type directory struct{ tenant tenancy.Tenant }
+// directory holds the one tenant of these tests; the services read nothing
+// else of it.
+type directory struct {
+	tenancy.Directory
+	tenant tenancy.Tenant
+}
 
-func (d directory) CreateTenant(context.Context, tenancy.Tenant) error { return nil }
-func (d directory) UpdateTenant(context.Context, tenancy.Tenant) error { return nil }
 func (d directory) Tenant(_ context.Context, id tenancy.TenantID) (tenancy.Tenant, error) {
 	if id != d.tenant.ID {
 		return tenancy.Tenant{}, tenancy.ErrTenantNotFound
 	}
 	return d.tenant, nil
 }
-func (d directory) SaveAPIKey(context.Context, tenancy.APIKey) error { return nil }
-func (d directory) APIKey(context.Context, tenancy.KeyHash) (tenancy.APIKey, error) {
-	return tenancy.APIKey{}, tenancy.ErrUnknownKey
-}
 
 var till = tenancy.Principal{Tenant: "acme", Scopes: []tenancy.Scope{tenancy.ScopePOS}, Locations: []tenancy.LocationID{"store"}}
 
 func newService(platforms loyalty.Platforms) *loyalty.Service {
 	t := tenancy.Tenant{ID: "acme", Currency: "EUR", AttributePrefix: "pos_", Locations: []tenancy.Location{{ID: "store", ShopUUID: "shop-1"}}}
-	return loyalty.NewService(directory{t}, platforms, func() time.Time { return now })
+	return loyalty.NewService(directory{tenant: t}, platforms, func() time.Time { return now })
 }
 
 func TestIdentifyByCard(t *testing.T) {

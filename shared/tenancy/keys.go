@@ -36,7 +36,14 @@ type APIKey struct {
 	Locations []LocationID
 	Disabled  bool
 	CreatedAt time.Time
+	// Last4 are the raw key's last four characters, for people to tell keys
+	// apart; the key itself is never stored.
+	Last4 string
 }
+
+// ID names a key for people and tools: the start of its hash, which tells
+// nothing of the key.
+func (k APIKey) ID() string { return string(k.Hash[:min(12, len(k.Hash))]) }
 
 // IssueAPIKey creates a random key for the tenant. The raw key is returned once
 // and must be handed to the client; it cannot be recovered from the store.
@@ -64,7 +71,7 @@ func IssueAPIKey(t Tenant, name string, scopes []Scope, locations []LocationID, 
 	raw = keyPrefix + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(secret))
 	return raw, APIKey{
 		Hash: HashKey(raw), Tenant: t.ID, Name: name,
-		Scopes: slices.Clone(scopes), Locations: slices.Clone(locations), CreatedAt: now.UTC(),
+		Scopes: slices.Clone(scopes), Locations: slices.Clone(locations), CreatedAt: now.UTC(), Last4: raw[len(raw)-4:],
 	}, nil
 }
 
@@ -111,6 +118,8 @@ type Directory interface {
 	SaveAPIKey(ctx context.Context, k APIKey) error
 	// APIKey loads a key by hash; ErrUnknownKey when absent.
 	APIKey(ctx context.Context, h KeyHash) (APIKey, error)
+	// APIKeys lists a tenant's keys, oldest first.
+	APIKeys(ctx context.Context, tenant TenantID) ([]APIKey, error)
 }
 
 // Authenticate resolves an Authorization header ("Bearer <key>") to a Principal.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/leatpos/gateway/shared/money"
@@ -19,7 +20,7 @@ type admin struct {
 	out io.Writer
 }
 
-const usage = "usage: gateway-admin create-tenant|create-key|disable-key [flags]; -h after a command lists its flags"
+const usage = "usage: gateway-admin create-tenant|create-key|list-keys|disable-key [flags]; -h after a command lists its flags"
 
 func (a admin) run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
@@ -30,6 +31,8 @@ func (a admin) run(ctx context.Context, args []string) error {
 		return a.createTenant(ctx, args[1:])
 	case "create-key":
 		return a.createKey(ctx, args[1:])
+	case "list-keys":
+		return a.listKeys(ctx, args[1:])
 	case "disable-key":
 		return a.disableKey(ctx, args[1:])
 	}
@@ -121,13 +124,54 @@ func (a admin) createKey(ctx context.Context, args []string) error {
 	return nil
 }
 
-func (a admin) disableKey(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("disable-key", flag.ContinueOnError)
-	raw := fs.String("key", "", "the API key to disable")
+// listKeys prints a tenant's keys, one per line: id, name, scopes,
+// locations, created, the key's last four characters, and whether it is
+// disabled. The keys themselves are never stored, so never shown.
+func (a admin) listKeys(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("list-keys", flag.ContinueOnError)
+	tenantID := fs.String("tenant", "", "tenant id")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	key, err := a.dir.APIKey(ctx, tenancy.HashKey(*raw))
+	if _, err := a.dir.Tenant(ctx, tenancy.TenantID(*tenantID)); err != nil {
+		return err
+	}
+	keys, err := a.dir.APIKeys(ctx, tenancy.TenantID(*tenantID))
+	if err != nil {
+		return err
+	}
+	w := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "ID\tNAME\tSCOPES\tLOCATIONS\tCREATED\tENDS IN\tSTATE")
+	for _, k := range keys {
+		scopes, locations, state := make([]string, 0, len(k.Scopes)), make([]string, 0, len(k.Locations)), "active"
+		for _, s := range k.Scopes {
+			scopes = append(scopes, string(s))
+		}
+		for _, l := range k.Locations {
+			locations = append(locations, string(l))
+		}
+		if len(locations) == 0 {
+			locations = append(locations, "(all)")
+		}
+		if k.Disabled {
+			state = "disabled"
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t…%s\t%s\n", k.ID(), k.Name, strings.Join(scopes, ","), strings.Join(locations, ","),
+			k.CreatedAt.Format(time.RFC3339), k.Last4, state)
+	}
+	return w.Flush()
+}
+
+// disableKey disables a key named by its id (with its tenant) or by the key itself.
+func (a admin) disableKey(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("disable-key", flag.ContinueOnError)
+	raw := fs.String("key", "", "the API key to disable")
+	id := fs.String("id", "", "the id list-keys shows, with -tenant")
+	tenantID := fs.String("tenant", "", "the tenant of the key named by -id")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	key, err := a.findKey(ctx, *raw, *id, tenancy.TenantID(*tenantID))
 	if err != nil {
 		return err
 	}
@@ -135,6 +179,26 @@ func (a admin) disableKey(ctx context.Context, args []string) error {
 	if err := a.dir.SaveAPIKey(ctx, key); err != nil {
 		return err
 	}
-	fmt.Fprintf(a.out, "disabled key %q of tenant %s\n", key.Name, key.Tenant)
+	fmt.Fprintf(a.out, "disabled key %s %q of tenant %s\n", key.ID(), key.Name, key.Tenant)
 	return nil
+}
+
+// findKey finds a key by the raw key, or by its id among its tenant's keys.
+func (a admin) findKey(ctx context.Context, raw, id string, tenant tenancy.TenantID) (tenancy.APIKey, error) {
+	switch {
+	case raw != "" && id == "":
+		return a.dir.APIKey(ctx, tenancy.HashKey(raw))
+	case raw == "" && id != "" && tenant != "":
+		keys, err := a.dir.APIKeys(ctx, tenant)
+		if err != nil {
+			return tenancy.APIKey{}, err
+		}
+		for _, k := range keys {
+			if k.ID() == id {
+				return k, nil
+			}
+		}
+		return tenancy.APIKey{}, fmt.Errorf("%w: tenant %s has no key %s", tenancy.ErrUnknownKey, tenant, id)
+	}
+	return tenancy.APIKey{}, errors.New("name the key with -key, or with -id and -tenant")
 }

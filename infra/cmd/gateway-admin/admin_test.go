@@ -46,6 +46,29 @@ func TestAdminCreatesTenantsAndKeys(t *testing.T) {
 		t.Fatalf("disabled key: %v", err)
 	}
 
+	// A second key, listed without the key itself and disabled by its id.
+	out.Reset()
+	if err := a.run(ctx, []string{"create-key", "-tenant", "acme", "-name", "back office", "-scope", "backend"}); err != nil {
+		t.Fatal(err)
+	}
+	second := strings.TrimSpace(out.String())
+	out.Reset()
+	if err := a.run(ctx, []string{"list-keys", "-tenant", "acme"}); err != nil {
+		t.Fatal(err)
+	}
+	listing := out.String()
+	id := string(tenancy.HashKey(second))[:12]
+	if strings.Contains(listing, raw) || strings.Contains(listing, second) || !strings.Contains(listing, id) ||
+		!strings.Contains(listing, "…"+second[len(second)-4:]) || !strings.Contains(listing, "disabled") || !strings.Contains(listing, "(all)") {
+		t.Fatalf("listing:\n%s", listing)
+	}
+	if err := a.run(ctx, []string{"disable-key", "-id", id, "-tenant", "acme"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tenancy.Authenticate(ctx, dir, "Bearer "+second); !errors.Is(err, tenancy.ErrKeyDisabled) {
+		t.Fatalf("key disabled by id: %v", err)
+	}
+
 	refused := [][]string{
 		{},
 		{"delete-everything"},
@@ -56,6 +79,9 @@ func TestAdminCreatesTenantsAndKeys(t *testing.T) {
 		{"create-key", "-tenant", "acme", "-name", "x", "-scope", "root"},
 		{"create-key", "-tenant", "acme", "-name", "x", "-scope", "pos", "-location", "paris"},
 		{"disable-key", "-key", "lpg_unknown"},
+		{"disable-key", "-id", "000000000000", "-tenant", "acme"},
+		{"disable-key", "-id", "000000000000"},
+		{"list-keys", "-tenant", "nobody"},
 	}
 	for _, args := range refused {
 		if err := a.run(ctx, args); err == nil {
