@@ -27,7 +27,9 @@ func tenantKey(id tenancy.TenantID) (pk, sk string) { return "T#" + string(id), 
 func apiKeyKey(h tenancy.KeyHash) (pk, sk string)   { return "APIKEY#" + string(h), "APIKEY" }
 
 // tenantKeySK lists a key under its tenant, so the tenant's keys are one query.
-func tenantKeySK(k tenancy.APIKey) string { return "APIKEY#" + k.CreatedAt.UTC().Format(orderTime) + "#" + k.ID() }
+func tenantKeySK(k tenancy.APIKey) string {
+	return "APIKEY#" + k.CreatedAt.UTC().Format(orderTime) + "#" + k.ID()
+}
 
 type tenantItem struct {
 	PK              string         `dynamodbav:"pk"`
