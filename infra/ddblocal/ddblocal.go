@@ -52,7 +52,7 @@ func Start(ctx context.Context, logs io.Writer) (*Server, error) {
 	cmd := exec.Command(java,
 		"-Djava.library.path="+filepath.Join(dir, "DynamoDBLocal_lib"),
 		"-jar", filepath.Join(dir, "DynamoDBLocal.jar"),
-		"-inMemory", "-sharedDb", "-port", strconv.Itoa(port))
+		"-inMemory", "-sharedDb", "-disableTelemetry", "-port", strconv.Itoa(port))
 	cmd.Stdout, cmd.Stderr = logs, logs
 	// It writes a metadata file into its working directory even in memory mode.
 	workDir, err := os.MkdirTemp("", "dynamodb-local-")
@@ -60,8 +60,10 @@ func Start(ctx context.Context, logs io.Writer) (*Server, error) {
 		return nil, err
 	}
 	cmd.Dir = workDir
-	// Its own process group, so an interrupted parent can still reap the JVM.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Its own process group, so an interrupted parent can still reap the JVM;
+	// and killed with its parent, however the parent ends, so no JVM outlives
+	// the run that started it.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		os.RemoveAll(workDir)
 		return nil, fmt.Errorf("ddblocal: start: %w", err)

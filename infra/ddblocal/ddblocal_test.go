@@ -1,0 +1,66 @@
+package ddblocal
+
+import (
+	"bufio"
+	"context"
+	"os"
+	"os/exec"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// orphanEnv makes this test binary a parent that starts DynamoDB Local,
+// prints the JVM's pid and waits to be killed.
+const orphanEnv = "DDBLOCAL_TEST_PARENT"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(orphanEnv) != "" {
+		s, err := Start(context.Background(), nil)
+		if err != nil {
+			os.Exit(1)
+		}
+		os.Stdout.WriteString(strconv.Itoa(s.cmd.Process.Pid) + "\n")
+		select {}
+	}
+	os.Exit(m.Run())
+}
+
+// TestJVMDiesWithItsParent kills a process that started DynamoDB Local the
+// hard way: its JVM goes too, instead of listening on for ever.
+func TestJVMDiesWithItsParent(t *testing.T) {
+	if _, err := exec.LookPath("java"); err != nil {
+		t.Skip("java is not installed")
+	}
+	parent := exec.Command(os.Args[0], "-test.run=^$")
+	parent.Env = append(os.Environ(), orphanEnv+"=1")
+	out, err := parent.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := parent.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		_ = parent.Process.Kill()
+		t.Fatalf("the parent did not start DynamoDB Local: %v", err)
+	}
+	jvm, err := strconv.Atoi(line[:len(line)-1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := parent.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = parent.Wait()
+	deadline := time.Now().Add(10 * time.Second)
+	for syscall.Kill(jvm, 0) == nil {
+		if time.Now().After(deadline) {
+			_ = syscall.Kill(jvm, syscall.SIGKILL)
+			t.Fatalf("DynamoDB Local (pid %d) outlived the process that started it", jvm)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
