@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -50,7 +51,10 @@ func TestScanVoucher(t *testing.T) {
 				t.Fatalf("status %d: %s", a.Status, a.Body)
 			}
 			var got struct {
-				Voucher          struct{ Code string }
+				Voucher struct {
+					Code    string
+					Contact *struct{ UUID, Email string }
+				}
 				Discount         struct{ Kind string }
 				Usable           bool
 				Reason           string
@@ -62,6 +66,10 @@ func TestScanVoucher(t *testing.T) {
 			if got.Voucher.Code != tt.code || got.Usable != tt.usable || got.Reason != tt.reason ||
 				got.RequiresCustomer != tt.requiresCustomer || got.Discount.Kind == "" {
 				t.Fatalf("got %+v", got)
+			}
+			// A till sees whose voucher it is, never the customer's address.
+			if c := got.Voucher.Contact; c != nil && (strings.Contains(c.Email, "jansen") || !strings.Contains(c.Email, "***@")) {
+				t.Errorf("the voucher shows %q", c.Email)
 			}
 		})
 	}

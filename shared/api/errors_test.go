@@ -119,3 +119,17 @@ func TestJSONName(t *testing.T) {
 		}
 	}
 }
+
+func TestMaskEmail(t *testing.T) {
+	for in, want := range map[string]string{
+		"anna.jansen@example.com": "a***@example.com",
+		"é@exemple.fr":            "é***@exemple.fr",
+		"no-at-sign":              "***",
+		"@example.com":            "***",
+		"":                        "***",
+	} {
+		if got := maskEmail(in); got != want {
+			t.Errorf("maskEmail(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

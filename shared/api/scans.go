@@ -2,7 +2,9 @@ package api
 
 import (
 	"context"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/leatpos/gateway/shared/loyalty"
 	"github.com/leatpos/gateway/shared/money"
@@ -34,7 +36,8 @@ func ScanVoucher(svc *loyalty.Service) Route {
 			Discount: discountOf(scan.Discount), Usable: scan.Usable, Reason: scan.Reason, RequiresCustomer: scan.RequiresCustomer,
 		}
 		if v.ContactUUID != "" {
-			out.Voucher.Contact = &contactRefJSON{UUID: v.ContactUUID, Email: v.ContactEmail}
+			// Whoever scans a voucher at the till sees whose it is, not their address.
+			out.Voucher.Contact = &contactRefJSON{UUID: v.ContactUUID, Email: maskEmail(v.ContactEmail)}
 		}
 		return OK(out), nil
 	}}
@@ -148,4 +151,15 @@ type programJSON struct {
 	UUID       string       `json:"uuid"`
 	Name       string       `json:"name"`
 	MaxBalance *money.Money `json:"max_balance,omitempty"`
+}
+
+// maskEmail keeps an address's first character and its domain:
+// "anna.jansen@example.com" is "a***@example.com".
+func maskEmail(email string) string {
+	local, domain, ok := strings.Cut(email, "@")
+	if !ok || local == "" {
+		return "***"
+	}
+	_, size := utf8.DecodeRuneInString(local)
+	return local[:size] + "***@" + domain
 }
