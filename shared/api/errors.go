@@ -155,11 +155,13 @@ func knownProblem(err error) Problem {
 }
 
 // detailOf shows what the error says beyond its sentinel, except for
-// upstream failures, whose text may describe Leat's internals. Callers wrap
-// refusals on either side ("vouchers[1]: loyalty: voucher expired: …"), so
-// the sentinel's text is cut wherever it stands.
+// Leat's own failures and refusals, whose text describes Leat's internals
+// and may quote the customer: the log keeps it, the POS gets the code.
+// Callers wrap refusals on either side ("vouchers[1]: loyalty: voucher
+// expired: …"), so the sentinel's text is cut wherever it stands.
 func detailOf(err, sentinel error) string {
-	if errors.Is(err, loyalty.ErrPlatformUnavailable) || errors.Is(err, loyalty.ErrPlatformCredentials) {
+	if errorsIsAny(err, loyalty.ErrPlatformUnavailable, loyalty.ErrPlatformCredentials, loyalty.ErrPlatformRejected,
+		loyalty.ErrInvalid, loyalty.ErrPlatformBadResponse) {
 		return ""
 	}
 	before, after, found := strings.Cut(err.Error(), sentinel.Error())

@@ -133,3 +133,18 @@ func TestMaskEmail(t *testing.T) {
 		}
 	}
 }
+
+// TestLeatsTextStaysInTheLog: Leat's refusals and failures reach the POS as
+// a code and a title; their text, which may quote the customer, does not.
+func TestLeatsTextStaysInTheLog(t *testing.T) {
+	for _, err := range []error{
+		fmt.Errorf("%w: email: The email anna.jansen@example.com has already been taken.", loyalty.ErrInvalid),
+		fmt.Errorf("%w: leat: POST /contacts: Anna Jansen is blocked (code 9999)", loyalty.ErrPlatformRejected),
+		fmt.Errorf("%w: leat: GET /contacts/x: <html>Anna</html>", loyalty.ErrPlatformBadResponse),
+	} {
+		p := problemFor(err)
+		if p.Detail != "" || p.Status < 400 {
+			t.Errorf("%v answered %d with detail %q", err, p.Status, p.Detail)
+		}
+	}
+}

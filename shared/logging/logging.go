@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"regexp"
 )
 
 // Attribute names shared by every log line, so operators can filter on them.
@@ -20,12 +21,32 @@ const (
 )
 
 // New returns a JSON logger writing to w (stdout when nil), where Lambda's log
-// collection picks it up.
+// collection picks it up. Email addresses in any logged text are redacted:
+// Leat's error messages may quote the customer's.
 func New(w io.Writer, level slog.Level) *slog.Logger {
 	if w == nil {
 		w = os.Stdout
 	}
-	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}))
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level, ReplaceAttr: redact}))
+}
+
+var emailAddress = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}`)
+
+// redact replaces the email addresses in a string or error attribute.
+func redact(_ []string, a slog.Attr) slog.Attr {
+	var text string
+	switch v := a.Value.Any().(type) {
+	case string:
+		text = v
+	case error:
+		text = v.Error()
+	default:
+		return a
+	}
+	if emailAddress.MatchString(text) {
+		a.Value = slog.StringValue(emailAddress.ReplaceAllString(text, "<email>"))
+	}
+	return a
 }
 
 type ctxKey struct{}
