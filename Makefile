@@ -7,7 +7,7 @@ SANDBOX_ADDR ?= 127.0.0.1:8480
 
 FUNCTIONS := $(notdir $(patsubst %/,%,$(wildcard functions/*/)))
 
-.PHONY: run test build sandbox lint vet node-deps bench fuzz fuzz-short
+.PHONY: run test build sandbox lint vet node-deps bench fuzz fuzz-short chaos
 
 ## run: the whole gateway on localhost (DynamoDB Local, local Step Functions, emulated
 ## API Gateway, Leat sandbox). Prints GATEWAY_URL and the demo API keys; Ctrl-C stops it.
@@ -72,3 +72,13 @@ fuzz:
 
 fuzz-short:
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=4s
+
+## chaos: CHAOS_RUNS randomised checkouts and returns while the sandbox fails
+## CHAOS_FAULTS percent of Leat requests; prints the figures and the seed
+## (CHAOS_SEED replays one). make test runs a reduced run of 100.
+CHAOS_RUNS ?= 1000
+CHAOS_FAULTS ?= 20
+CHAOS_SEED ?= 0
+chaos: node-deps
+	$(GO) run ./infra/cmd/ddblocal -- $(GO) test -count=1 -timeout=60m -run='^TestChaos$$' ./infra/localstack \
+		-args -chaos.runs=$(CHAOS_RUNS) -chaos.faults=$(CHAOS_FAULTS) -chaos.seed=$(CHAOS_SEED)
