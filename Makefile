@@ -80,5 +80,6 @@ CHAOS_RUNS ?= 1000
 CHAOS_FAULTS ?= 20
 CHAOS_SEED ?= 0
 chaos: node-deps
-	$(GO) run ./infra/cmd/ddblocal -- $(GO) test -count=1 -timeout=60m -run='^TestChaos$$' ./infra/localstack \
-		-args -chaos.runs=$(CHAOS_RUNS) -chaos.faults=$(CHAOS_FAULTS) -chaos.seed=$(CHAOS_SEED)
+	$(GO) run ./infra/cmd/ddblocal -- $(GO) test -count=1 -timeout=60m -v -run='^TestChaos$$' ./infra/localstack \
+		-args -chaos.runs=$(CHAOS_RUNS) -chaos.faults=$(CHAOS_FAULTS) -chaos.seed=$(CHAOS_SEED) 2>&1 | grep -Ev '^(=== |\{)'
+
