@@ -71,9 +71,7 @@ func planReturn(c ledger.Checkout, steps []ledger.Step, cmd ReturnCommand, id le
 	if r.Lines, err = returnedLines(c, cmd); err != nil {
 		return ledger.Return{}, err
 	}
-	if r.Plan.TakeBacks, err = takeBacks(c, steps, r.Lines); err != nil {
-		return ledger.Return{}, err
-	}
+	r.Plan.TakeBacks = takeBacks(c, steps, r.Lines)
 	if r.Plan.Offers, err = offersToReverse(c, steps, cmd); err != nil {
 		return ledger.Return{}, err
 	}
@@ -169,7 +167,7 @@ func soldLine(c ledger.Checkout, lineID string) bool {
 
 // takeBacks are the loads of the giftcards and prepaid credit the returned
 // lines sold.
-func takeBacks(c ledger.Checkout, steps []ledger.Step, lines []ledger.ReturnLine) ([]ledger.StepID, error) {
+func takeBacks(c ledger.Checkout, steps []ledger.Step, lines []ledger.ReturnLine) []ledger.StepID {
 	var out []ledger.StepID
 	for _, l := range lines {
 		var id ledger.StepID
@@ -184,7 +182,7 @@ func takeBacks(c ledger.Checkout, steps []ledger.Step, lines []ledger.ReturnLine
 			out = append(out, id)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // offersToReverse are the redemptions the return gives back.
