@@ -12,13 +12,15 @@ import (
 	"time"
 
 	"github.com/leatpos/gateway/shared/leat"
+	"github.com/leatpos/gateway/shared/tenancy"
 )
 
-// The chaos run: randomised checkouts over the guide's flows, paid, failed
-// or cancelled, submitted and reported twice at once, some returned in full
-// afterwards, while the sandbox fails a share of Leat requests in every way
-// it can. Then it compares each order with the sandbox and prints the
-// figures. `make chaos` runs a thousand; make test a reduced run.
+// The chaos run: randomised checkouts over the guide's flows, paid, failed,
+// cancelled or left to time out, submitted and reported twice at once, some
+// returned in full afterwards, while the sandbox fails a share of Leat
+// requests in every way it can, under each sandbox variant. Then it compares
+// each order with the sandbox and prints the figures. `make chaos` runs a
+// thousand; make test a reduced run.
 var (
 	chaosRuns    = flag.Int("chaos.runs", 100, "checkouts of the chaos run")
 	chaosSeed    = flag.Uint64("chaos.seed", 0, "seed of the chaos run; 0 picks one, printed to replay it")
@@ -34,7 +36,7 @@ type chaosOrder struct {
 	card     bool
 	prepaid  bool
 	sale     bool
-	outcome  string // paid, failed or cancel
+	outcome  string // paid, failed, cancel or timeout (never reported)
 	returned bool
 
 	started  bool
@@ -49,12 +51,17 @@ func TestChaos(t *testing.T) {
 		seed = uint64(time.Now().UnixNano())
 	}
 	t.Logf("chaos seed %d (replay with -chaos.seed=%d)", seed, seed)
+	for _, v := range variants() {
+		withVariant(t, v)
+	}
+	// Checkouts left waiting give everything back at the tenant's deadline.
+	withTenant(t, func(t *tenancy.Tenant) { t.PaymentTimeout = tenancy.MinPaymentTimeout })
 	rng := rand.New(rand.NewPCG(seed, seed))
 	orders := make([]*chaosOrder, *chaosRuns)
 	for i := range orders {
 		o := &chaosOrder{
 			reward: rng.IntN(2) == 0, voucher: rng.IntN(2) == 0, card: rng.IntN(2) == 0, prepaid: rng.IntN(2) == 0,
-			sale: rng.IntN(3) == 0, outcome: []string{"paid", "paid", "failed", "cancel"}[rng.IntN(4)],
+			sale: rng.IntN(3) == 0, outcome: []string{"paid", "paid", "failed", "cancel", "timeout"}[rng.IntN(5)],
 		}
 		o.returned = o.outcome == "paid" && rng.IntN(3) == 0
 		o.six = o.basket(t)
@@ -198,7 +205,7 @@ func (o *chaosOrder) run() {
 			o.started = o.started || a.Status == http.StatusCreated || a.Status == http.StatusAccepted
 		}
 	}
-	if !o.started {
+	if !o.started || o.outcome == "timeout" {
 		return
 	}
 	path, payload := "/v1/checkouts/"+id+"/payment", `{"outcome":"`+o.outcome+`"}`

@@ -22,7 +22,7 @@ import (
 const variantEnv = "LOCALSTACK_TEST_VARIANT"
 
 // variantTests are the tests that run under every variant.
-var variantTests = []string{"TestCheckoutSaga", "TestCheckoutLostAnswers", "TestReturns"}
+var variantTests = []string{"TestCheckoutSaga", "TestCheckoutLostAnswers", "TestReturns", "TestChaos"}
 
 // variants are the sandbox behaviours this run serves: the defaults in the
 // parent, its one variant in a child.
