@@ -47,13 +47,18 @@ type ReturnView struct {
 	Settled bool
 }
 
-// ReadOrder loads an order of the caller's location with its returns.
+// ReadOrder loads an order of the caller's location with its returns. It
+// reads the ledger only, never Leat, so it needs no Leat credentials.
 func (s *Service) ReadOrder(ctx context.Context, p tenancy.Principal, location tenancy.LocationID, orderID string) (OrderRecord, error) {
-	acc, id, err := s.order(ctx, p, location, orderID)
+	t, loc, err := tenancy.Locate(ctx, s.directory, p, location)
 	if err != nil {
 		return OrderRecord{}, err
 	}
-	return s.readOrder(ctx, acc.tenant.ID, id)
+	id, err := ledger.NewCheckoutID(loc.ID, orderID)
+	if err != nil {
+		return OrderRecord{}, &InvalidError{Field: "order_id", Code: "format", Message: err.Error()}
+	}
+	return s.readOrder(ctx, t.ID, id)
 }
 
 func (s *Service) readOrder(ctx context.Context, tenant tenancy.TenantID, id ledger.CheckoutID) (OrderRecord, error) {
