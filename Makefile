@@ -75,7 +75,7 @@ fuzz-short:
 
 ## chaos: CHAOS_RUNS randomised checkouts and returns while the sandbox fails
 ## CHAOS_FAULTS percent of Leat requests; prints the figures and the seed
-## (CHAOS_SEED replays one). make test runs a reduced run of 100.
+## (CHAOS_SEED replays one), under each sandbox variant. make test runs 60.
 CHAOS_RUNS ?= 1000
 CHAOS_FAULTS ?= 20
 CHAOS_SEED ?= 0

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	awssfn "github.com/aws/aws-sdk-go-v2/service/sfn"
+	"github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/leatpos/gateway/infra/apigw"
 	"github.com/leatpos/gateway/infra/leatsandbox"
@@ -1003,7 +1004,13 @@ func describeExecution(t testing.TB, stateMachine, name string) (status, failure
 		Credentials: credentials.NewStaticCredentialsProvider("local", "local", ""),
 	})
 	arn := fmt.Sprintf("arn:aws:states:%s:%s:execution:%s:%s", apigw.Region, apigw.AccountID, stateMachine, name)
+	// The ledger learns the outcome a state or two before the execution ends.
+	deadline := time.Now().Add(10 * time.Second)
 	out, err := client.DescribeExecution(context.Background(), &awssfn.DescribeExecutionInput{ExecutionArn: &arn})
+	for err == nil && out.Status == types.ExecutionStatusRunning && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+		out, err = client.DescribeExecution(context.Background(), &awssfn.DescribeExecutionInput{ExecutionArn: &arn})
+	}
 	if err != nil {
 		t.Fatal(err)
 	}

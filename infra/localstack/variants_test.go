@@ -59,7 +59,12 @@ func startVariantRuns() ([]*variantRun, error) {
 	for name, values := range leatsandbox.VariantChoices() {
 		for _, value := range values[1:] {
 			r := &variantRun{variant: name + "=" + value}
-			r.cmd = exec.Command(os.Args[0], "-test.run="+pattern, "-test.count=1", "-test.v="+flag.Lookup("test.v").Value.String())
+			args := []string{"-test.run=" + pattern, "-test.count=1", "-test.v=" + flag.Lookup("test.v").Value.String()}
+			// The chaos run's settings apply under every variant.
+			for _, name := range []string{"chaos.runs", "chaos.faults", "chaos.workers", "chaos.seed"} {
+				args = append(args, "-"+name+"="+flag.Lookup(name).Value.String())
+			}
+			r.cmd = exec.Command(os.Args[0], args...)
 			r.cmd.Env = append(os.Environ(), variantEnv+"="+r.variant)
 			r.cmd.Stdout, r.cmd.Stderr = &r.out, &r.out
 			if err := r.cmd.Start(); err != nil {
