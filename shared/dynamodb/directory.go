@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	awsdynamodb "github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -168,29 +167,13 @@ func (d *Directory) SaveAPIKey(ctx context.Context, k tenancy.APIKey) error {
 // APIKeys lists a tenant's keys, oldest first.
 func (d *Directory) APIKeys(ctx context.Context, tenant tenancy.TenantID) ([]tenancy.APIKey, error) {
 	pk, _ := tenantKey(tenant)
-	pages := awsdynamodb.NewQueryPaginator(d.table.api, &awsdynamodb.QueryInput{
-		TableName:              &d.table.name,
-		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :prefix)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": &types.AttributeValueMemberS{Value: pk}, ":prefix": &types.AttributeValueMemberS{Value: "APIKEY#"},
-		},
-		ConsistentRead: aws.Bool(true),
+	return queryPrefix(ctx, d.table, pk, "APIKEY#", func(av map[string]types.AttributeValue) (tenancy.APIKey, error) {
+		var item apiKeyItem
+		if err := attributevalue.UnmarshalMap(av, &item); err != nil {
+			return tenancy.APIKey{}, wrap("unmarshal api key", err)
+		}
+		return item.key(tenancy.KeyHash(item.Hash)), nil
 	})
-	var keys []tenancy.APIKey
-	for pages.HasMorePages() {
-		page, err := pages.NextPage(ctx)
-		if err != nil {
-			return nil, wrap("query api keys", err)
-		}
-		for _, av := range page.Items {
-			var item apiKeyItem
-			if err := attributevalue.UnmarshalMap(av, &item); err != nil {
-				return nil, wrap("unmarshal api key", err)
-			}
-			keys = append(keys, item.key(tenancy.KeyHash(item.Hash)))
-		}
-	}
-	return keys, nil
 }
 
 // APIKey loads a key by hash; ErrUnknownKey when absent.

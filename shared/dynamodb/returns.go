@@ -119,31 +119,15 @@ func (l *LedgerStore) SaveReturn(ctx context.Context, tenant tenancy.TenantID, r
 
 // Returns lists an order's returns, in the order they were made.
 func (l *LedgerStore) Returns(ctx context.Context, tenant tenancy.TenantID, id ledger.CheckoutID) ([]ledger.Return, error) {
-	pages := awsdynamodb.NewQueryPaginator(l.table.api, &awsdynamodb.QueryInput{
-		TableName:              &l.table.name,
-		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :prefix)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": &types.AttributeValueMemberS{Value: checkoutPK(tenant, id)}, ":prefix": &types.AttributeValueMemberS{Value: returnSKPrefix},
-		},
-		ConsistentRead: aws.Bool(true),
+	out, err := queryPrefix(ctx, l.table, checkoutPK(tenant, id), returnSKPrefix, func(av map[string]types.AttributeValue) (ledger.Return, error) {
+		var item returnItem
+		if err := attributevalue.UnmarshalMap(av, &item); err != nil {
+			return ledger.Return{}, wrap("unmarshal return", err)
+		}
+		return item.ret(id)
 	})
-	var out []ledger.Return
-	for pages.HasMorePages() {
-		page, err := pages.NextPage(ctx)
-		if err != nil {
-			return nil, wrap("query returns", err)
-		}
-		for _, av := range page.Items {
-			var item returnItem
-			if err := attributevalue.UnmarshalMap(av, &item); err != nil {
-				return nil, wrap("unmarshal return", err)
-			}
-			r, err := item.ret(id)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, r)
-		}
+	if err != nil {
+		return nil, err
 	}
 	slices.SortFunc(out, func(a, b ledger.Return) int { return a.Index - b.Index })
 	return out, nil

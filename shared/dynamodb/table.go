@@ -119,3 +119,31 @@ func (t *Table) put(ctx context.Context, item any, condition string, values map[
 	}
 	return nil
 }
+
+// queryPrefix reads every item of a partition whose sort key starts with
+// prefix, strongly consistent, page after page, decoding each.
+func queryPrefix[T any](ctx context.Context, t *Table, pk, prefix string, decode func(map[string]types.AttributeValue) (T, error)) ([]T, error) {
+	pages := awsdynamodb.NewQueryPaginator(t.api, &awsdynamodb.QueryInput{
+		TableName:              &t.name,
+		KeyConditionExpression: aws.String("pk = :pk AND begins_with(sk, :prefix)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": &types.AttributeValueMemberS{Value: pk}, ":prefix": &types.AttributeValueMemberS{Value: prefix},
+		},
+		ConsistentRead: aws.Bool(true),
+	})
+	var out []T
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return nil, wrap("query "+pk, err)
+		}
+		for _, av := range page.Items {
+			item, err := decode(av)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, item)
+		}
+	}
+	return out, nil
+}
