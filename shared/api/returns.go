@@ -284,7 +284,9 @@ func orderOf(o checkout.OrderRecord) orderJSON {
 	for i, t := range c.Basket.Tenders {
 		tj := orderTenderJSON{Source: fmt.Sprintf("tenders[%d]", i), Type: string(t.Type), Code: t.Code, Refunded: c.Returned.Refunded[i]}
 		for _, s := range o.Steps {
-			if s.Item() == tj.Source && s.State != ledger.StepFailed && s.State != ledger.StepPending {
+			// A debit a completed order's return reversed was paid, then refunded;
+			// one a cancelled checkout reversed was never paid.
+			if s.Item() == tj.Source && (s.State == ledger.StepDone || s.State == ledger.StepReversed && c.Status == ledger.CheckoutCompleted) {
 				tj.Paid = s.Details.Amount
 			}
 		}
