@@ -107,10 +107,13 @@ func ListOrders(svc *checkout.Service) Route {
 		if q.Status != "" && !slices.Contains(ledger.CheckoutStatuses(), q.Status) {
 			return Response{}, Invalid("status", "oneof", "must be one of a checkout's statuses")
 		}
-		for name, into := range map[string]*time.Time{"from": &q.From, "to": &q.To} {
-			if raw := r.Query(name); raw != "" {
-				if *into, err = time.Parse(time.RFC3339, raw); err != nil {
-					return Response{}, Invalid(name, "format", "must be an RFC 3339 time")
+		for _, bound := range []struct {
+			name string
+			into *time.Time
+		}{{"from", &q.From}, {"to", &q.To}} {
+			if raw := r.Query(bound.name); raw != "" {
+				if *bound.into, err = time.Parse(time.RFC3339, raw); err != nil {
+					return Response{}, Invalid(bound.name, "format", "must be an RFC 3339 time")
 				}
 			}
 		}
