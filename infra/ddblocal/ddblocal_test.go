@@ -3,6 +3,8 @@ package ddblocal
 import (
 	"bufio"
 	"context"
+	"net"
+	"net/url"
 	"os"
 	"os/exec"
 	"strconv"
@@ -63,4 +65,51 @@ func TestJVMDiesWithItsParent(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// TestListensOnLoopbackOnly dials the engine's port on every other address of
+// this machine: none may answer, since the engine itself would bind them all.
+func TestListensOnLoopbackOnly(t *testing.T) {
+	if _, err := exec.LookPath("java"); err != nil {
+		t.Skip("java is not installed")
+	}
+	others := nonLoopbackAddresses(t)
+	if len(others) == 0 {
+		t.Skip("this machine has no address besides the loopback")
+	}
+	s, err := Start(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Stop()
+	endpoint, err := url.Parse(s.Endpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if conn, err := net.DialTimeout("tcp", endpoint.Host, time.Second); err != nil {
+		t.Fatalf("the loopback address does not answer: %v", err)
+	} else {
+		conn.Close()
+	}
+	for _, ip := range others {
+		address := net.JoinHostPort(ip.String(), endpoint.Port())
+		if conn, err := net.DialTimeout("tcp", address, time.Second); err == nil {
+			conn.Close()
+			t.Errorf("DynamoDB Local answers on %s", address)
+		}
+	}
+}
+
+func nonLoopbackAddresses(t *testing.T) []net.IP {
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ips []net.IP
+	for _, addr := range addrs {
+		if ipNet, ok := addr.(*net.IPNet); ok && !ipNet.IP.IsLoopback() && !ipNet.IP.IsLinkLocalUnicast() {
+			ips = append(ips, ipNet.IP)
+		}
+	}
+	return ips
 }
