@@ -76,11 +76,12 @@ fuzz-short:
 
 ## chaos: CHAOS_RUNS randomised checkouts and returns while the sandbox fails
 ## CHAOS_FAULTS percent of Leat requests; prints the figures and the seed
-## (CHAOS_SEED replays one), under each sandbox variant. make test runs 60.
+## (CHAOS_SEED replays one), under each sandbox variant and once more with DynamoDB
+## Local and the sandbox restarted and step invocations killed. make test runs 60 each.
 CHAOS_RUNS ?= 1000
 CHAOS_FAULTS ?= 20
 CHAOS_SEED ?= 0
 chaos: node-deps
-	$(GO) run ./infra/cmd/ddblocal -- $(GO) test -count=1 -timeout=60m -v -run='^TestChaos$$' ./infra/localstack \
+	$(GO) run ./infra/cmd/ddblocal -- $(GO) test -count=1 -timeout=120m -v -run='^TestChaos$$' ./infra/localstack \
 		-args -chaos.runs=$(CHAOS_RUNS) -chaos.faults=$(CHAOS_FAULTS) -chaos.seed=$(CHAOS_SEED) 2>&1 | grep -Ev '^(=== |\{)'
 

@@ -30,14 +30,30 @@ const EndpointEnv = "DYNAMODB_ENDPOINT"
 // Server is a running DynamoDB Local process.
 type Server struct {
 	Endpoint string
-	cmd      *exec.Cmd
-	workDir  string
-	exited   chan error
+
+	java    string
+	args    []string
+	logs    io.Writer
+	workDir string
+	onDisk  bool
+
+	cmd    *exec.Cmd
+	exited chan error
 }
 
 // Start launches DynamoDB Local in memory and returns once it answers HTTP.
 // Its output goes to logs (io.Discard when nil).
 func Start(ctx context.Context, logs io.Writer) (*Server, error) {
+	return start(ctx, logs, "")
+}
+
+// StartOnDisk launches DynamoDB Local keeping its data in dataDir, so that
+// Restart loses nothing.
+func StartOnDisk(ctx context.Context, dataDir string, logs io.Writer) (*Server, error) {
+	return start(ctx, logs, dataDir)
+}
+
+func start(ctx context.Context, logs io.Writer, dataDir string) (*Server, error) {
 	java, err := exec.LookPath("java")
 	if err != nil {
 		return nil, errors.New("ddblocal: java is not installed")
@@ -55,39 +71,70 @@ func Start(ctx context.Context, logs io.Writer) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	storage := []string{"-inMemory"}
+	if dataDir != "" {
+		storage = []string{"-dbPath", dataDir}
+	}
+	args := append([]string{
+		"-Djava.library.path=" + filepath.Join(dir, "DynamoDBLocal_lib"),
+		"-cp", jar + string(filepath.ListSeparator) + launcher, launcherClass,
+	}, storage...)
+	args = append(args, "-sharedDb", "-disableTelemetry", "-port", strconv.Itoa(port))
 	if logs == nil {
 		logs = io.Discard
 	}
-	cmd := exec.Command(java,
-		"-Djava.library.path="+filepath.Join(dir, "DynamoDBLocal_lib"),
-		"-cp", jar+string(filepath.ListSeparator)+launcher, launcherClass,
-		"-inMemory", "-sharedDb", "-disableTelemetry", "-port", strconv.Itoa(port))
-	cmd.Stdout, cmd.Stderr = logs, logs
 	// It writes a metadata file into its working directory even in memory mode.
 	workDir, err := os.MkdirTemp("", "dynamodb-local-")
 	if err != nil {
 		return nil, err
 	}
-	cmd.Dir = workDir
-	// Its own process group, so an interrupted parent can still reap the JVM;
-	// and killed with its parent, however the parent ends, so no JVM outlives
-	// the run that started it.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
+	s := &Server{Endpoint: fmt.Sprintf("http://127.0.0.1:%d", port), java: java, args: args, logs: logs, workDir: workDir, onDisk: dataDir != ""}
+	if err := s.launch(ctx); err != nil {
 		os.RemoveAll(workDir)
-		return nil, fmt.Errorf("ddblocal: start: %w", err)
-	}
-	s := &Server{Endpoint: fmt.Sprintf("http://127.0.0.1:%d", port), cmd: cmd, workDir: workDir, exited: make(chan error, 1)}
-	go func() { s.exited <- cmd.Wait() }()
-	if err := s.waitReady(ctx); err != nil {
-		_ = s.Stop()
 		return nil, err
 	}
 	return s, nil
 }
 
+// launch starts the engine's process and waits until it answers.
+func (s *Server) launch(ctx context.Context) error {
+	cmd := exec.Command(s.java, s.args...)
+	cmd.Stdout, cmd.Stderr = s.logs, s.logs
+	cmd.Dir = s.workDir
+	// Its own process group, so an interrupted parent can still reap the JVM;
+	// and killed with its parent, however the parent ends, so no JVM outlives
+	// the run that started it.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("ddblocal: start: %w", err)
+	}
+	s.cmd, s.exited = cmd, make(chan error, 1)
+	go func() { s.exited <- cmd.Wait() }()
+	if err := s.waitReady(ctx); err != nil {
+		s.kill()
+		return err
+	}
+	return nil
+}
+
+// Restart kills the engine, as a crash would, and starts it again on the
+// same port; only an engine on disk keeps its data.
+func (s *Server) Restart(ctx context.Context) error {
+	if !s.onDisk {
+		return errors.New("ddblocal: an engine in memory would lose its data on restart")
+	}
+	_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
+	<-s.exited
+	return s.launch(ctx)
+}
+
 // Stop ends the process and waits for it to exit.
 func (s *Server) Stop() error {
+	s.kill()
+	return os.RemoveAll(s.workDir)
+}
+
+func (s *Server) kill() {
 	_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGTERM)
 	select {
 	case <-s.exited:
@@ -95,7 +142,6 @@ func (s *Server) Stop() error {
 		_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
 		<-s.exited
 	}
-	return os.RemoveAll(s.workDir)
 }
 
 func (s *Server) waitReady(ctx context.Context) error {

@@ -11,6 +11,11 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	awsdynamodb "github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
 // orphanEnv makes this test binary a parent that starts DynamoDB Local,
@@ -112,4 +117,50 @@ func nonLoopbackAddresses(t *testing.T) []net.IP {
 		}
 	}
 	return ips
+}
+
+// TestRestartKeepsDataOnDisk restarts an engine on disk: it answers on the
+// same endpoint with the table and item it held.
+func TestRestartKeepsDataOnDisk(t *testing.T) {
+	if _, err := exec.LookPath("java"); err != nil {
+		t.Skip("java is not installed")
+	}
+	ctx := context.Background()
+	s, err := StartOnDisk(ctx, t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Stop()
+	client := awsdynamodb.NewFromConfig(aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("local", "local", "")},
+		func(o *awsdynamodb.Options) { o.BaseEndpoint = aws.String(s.Endpoint) })
+	def, err := LedgerTable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := CreateTable(ctx, client, "restarted", def); err != nil {
+		t.Fatal(err)
+	}
+	item := map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: "a"}, "sk": &types.AttributeValueMemberS{Value: "b"}}
+	if _, err := client.PutItem(ctx, &awsdynamodb.PutItemInput{TableName: aws.String("restarted"), Item: item}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Restart(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, err := client.GetItem(ctx, &awsdynamodb.GetItemInput{TableName: aws.String("restarted"), Key: item})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Item) == 0 {
+		t.Fatal("the item is gone after the restart")
+	}
+
+	inMemory, err := Start(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inMemory.Stop()
+	if err := inMemory.Restart(ctx); err == nil {
+		t.Error("an engine in memory restarted, losing its data")
+	}
 }

@@ -111,6 +111,20 @@ func (s *Sandbox) Reset() {
 	s.state = fresh
 }
 
+// ContactEmails lists the email address of every contact the account holds,
+// for tests that look for personal data where it must not be.
+func (s *Sandbox) ContactEmails() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var emails []string
+	for _, c := range s.state.contacts.order {
+		if c.email != "" {
+			emails = append(emails, c.email)
+		}
+	}
+	return emails
+}
+
 // SentEmails lists the giftcard emails "sent" since the start or the last Reset, oldest first.
 func (s *Sandbox) SentEmails() []SentEmail {
 	s.mu.Lock()

@@ -22,6 +22,9 @@ type Options struct {
 	AccountID string
 	// SkipDelays makes Wait states and Retry intervals take no time, for tests. By default they wait as on AWS.
 	SkipDelays bool
+	// RetryInterval, with SkipDelays, is how long every Retry waits instead of none: enough for a test whose
+	// faults last a while (a restarted database) to see retries outlast them, without AWS's backoff.
+	RetryInterval time.Duration
 	// Node is the Node.js executable. Default: "node" from PATH.
 	Node string
 	// RunnerDir is the directory holding run.mjs. Default: infra/localsfn/runner in the repository that holds
@@ -38,6 +41,7 @@ var ErrInterpreterUnavailable = errors.New("local Step Functions interpreter una
 type Engine struct {
 	region, account string
 	skipDelays      bool
+	retryInterval   time.Duration
 	runner          *runner
 	log             *slog.Logger
 	listener        net.Listener
@@ -60,15 +64,16 @@ func New(opts Options) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{
-		region:     valueOr(opts.Region, "us-east-1"),
-		account:    valueOr(opts.AccountID, "123456789012"),
-		skipDelays: opts.SkipDelays,
-		runner:     r,
-		log:        opts.Logger,
-		tokens:     newTaskTokens(),
-		functions:  map[string]any{},
-		machines:   map[string]*stateMachine{},
-		executions: map[string]*execution{},
+		region:        valueOr(opts.Region, "us-east-1"),
+		account:       valueOr(opts.AccountID, "123456789012"),
+		skipDelays:    opts.SkipDelays,
+		retryInterval: opts.RetryInterval,
+		runner:        r,
+		log:           opts.Logger,
+		tokens:        newTaskTokens(),
+		functions:     map[string]any{},
+		machines:      map[string]*stateMachine{},
+		executions:    map[string]*execution{},
 	}
 	if e.log == nil {
 		e.log = slog.New(slog.NewJSONHandler(os.Stderr, nil))

@@ -155,18 +155,19 @@ func (x *execution) runRequest() *runRequest {
 	request.Context.Execution.ID, request.Context.Execution.Name = x.arn, x.name
 	request.Context.StateMachine.ID, request.Context.StateMachine.Name = m.arn, m.name
 	if x.engine.skipDelays {
-		request.WaitTimeOverrides = zeroDelays(m.waitStates)
-		request.RetryIntervalOverrides = zeroDelays(m.retryingStates)
+		request.WaitTimeOverrides = delays(m.waitStates, 0)
+		request.RetryIntervalOverrides = delays(m.retryingStates, x.engine.retryInterval)
 	}
 	return request
 }
 
-func zeroDelays(stateNames []string) map[string]int {
-	delays := make(map[string]int, len(stateNames))
+// delays overrides each named state's delay with d, in the runner's milliseconds.
+func delays(stateNames []string, d time.Duration) map[string]int {
+	overrides := make(map[string]int, len(stateNames))
 	for _, name := range stateNames {
-		delays[name] = 0
+		overrides[name] = int(d.Milliseconds())
 	}
-	return delays
+	return overrides
 }
 
 // close ends the execution with status, once: later calls change nothing. It releases the tasks waiting in it,

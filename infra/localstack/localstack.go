@@ -13,7 +13,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -55,7 +57,18 @@ type Options struct {
 	// SkipDelays makes the state machines' Retry intervals and Wait states
 	// take no time, for tests.
 	SkipDelays bool
-	Logger     *slog.Logger
+	// RetryInterval, with SkipDelays, is how long each Retry waits instead.
+	RetryInterval time.Duration
+	// DynamoDBOnDisk keeps the data of the DynamoDB Local the stack starts
+	// on disk, so RestartDynamoDB loses nothing.
+	DynamoDBOnDisk bool
+	// StepLease is how long a saga step's intent keeps other invocations
+	// from reconciling it; zero means the functions' default.
+	StepLease time.Duration
+	// Crashes, when set, kills a share of the sagas' step invocations
+	// between a Leat write's intent and its result.
+	Crashes *Crashes
+	Logger  *slog.Logger
 }
 
 // Stack is a running local gateway.
@@ -79,6 +92,12 @@ type Stack struct {
 	Ledger ledger.Store
 
 	leatAccountSecret, leatPortalURL string
+
+	crashes *Crashes
+	// db is the DynamoDB Local the stack started, nil when it reuses one.
+	db *ddblocal.Server
+	// sandboxServer serves the sandbox, so it can be restarted.
+	sandboxServer *server
 
 	stops []func() error
 }
@@ -118,12 +137,18 @@ func Start(ctx context.Context, opts Options) (s *Stack, err error) {
 		return nil, err
 	}
 	awsCfg := aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("local", "local", "")}
+	envOpts := []app.Option{app.WithLeatAccounts(leat.SchemeResolver{"env": leat.EnvAccounts(s.leatEnv)}), app.WithStepLease(opts.StepLease)}
+	if opts.Crashes != nil {
+		awsCfg.HTTPClient = &http.Client{Transport: awsTransport{next: http.DefaultTransport}}
+		envOpts = append(envOpts, app.WithLeatHTTPClient(&http.Client{Transport: leatTransport{next: http.DefaultTransport}}))
+	}
 	client := dynamodb.NewClient(awsCfg, endpoint)
 	if err := ddblocal.CreateTable(ctx, client, opts.TableName, tmpl.Tables[0]); err != nil {
 		return nil, err
 	}
 	engine, err := localsfn.New(localsfn.Options{
-		Addr: opts.StepFunctionsAddr, Region: apigw.Region, AccountID: apigw.AccountID, SkipDelays: opts.SkipDelays, Logger: opts.Logger,
+		Addr: opts.StepFunctionsAddr, Region: apigw.Region, AccountID: apigw.AccountID,
+		SkipDelays: opts.SkipDelays, RetryInterval: opts.RetryInterval, Logger: opts.Logger,
 	})
 	if err != nil {
 		return nil, err
@@ -136,7 +161,7 @@ func Start(ctx context.Context, opts Options) (s *Stack, err error) {
 		CheckoutStateMachineARN: engine.StateMachineARN(checkoutStateMachine), ReturnStateMachineARN: engine.StateMachineARN(returnStateMachine),
 		StepFunctionsEndpoint: engine.URL(),
 	}
-	env, err := app.NewEnv(cfg, awsCfg, opts.Logger, app.WithLeatAccounts(leat.SchemeResolver{"env": leat.EnvAccounts(s.leatEnv)}))
+	env, err := app.NewEnv(cfg, awsCfg, opts.Logger, envOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -153,6 +178,11 @@ func Start(ctx context.Context, opts Options) (s *Stack, err error) {
 	for name, build := range Functions() {
 		if handlers[name], err = build(env); err != nil {
 			return nil, fmt.Errorf("localstack: build %s: %w", name, err)
+		}
+	}
+	if s.crashes = opts.Crashes; s.crashes != nil {
+		for name, h := range handlers {
+			handlers[name] = opts.Crashes.wrap(name, h)
 		}
 	}
 	if err := s.stepFunctions(engine, opts, tmpl, handlers); err != nil {
@@ -227,12 +257,47 @@ func (s *Stack) dynamoDB(ctx context.Context, opts Options) (string, error) {
 	if opts.DynamoDBEndpoint != "" {
 		return opts.DynamoDBEndpoint, nil
 	}
-	db, err := ddblocal.Start(ctx, nil)
+	start := ddblocal.Start
+	if opts.DynamoDBOnDisk {
+		dataDir, err := os.MkdirTemp("", "dynamodb-local-data-")
+		if err != nil {
+			return "", err
+		}
+		s.stops = append(s.stops, func() error { return os.RemoveAll(dataDir) })
+		start = func(ctx context.Context, logs io.Writer) (*ddblocal.Server, error) {
+			return ddblocal.StartOnDisk(ctx, dataDir, logs)
+		}
+	}
+	db, err := start(ctx, nil)
 	if err != nil {
 		return "", err
 	}
+	s.db = db
 	s.stops = append(s.stops, db.Stop)
 	return db.Endpoint, nil
+}
+
+// Crashes is the stack's crash injection, nil unless Options set it.
+func (s *Stack) Crashes() *Crashes { return s.crashes }
+
+// RestartDynamoDB stops the stack's DynamoDB Local and starts it again on
+// the same endpoint; requests in between fail as they would against a
+// database that went away. Only a stack started with DynamoDBOnDisk can.
+func (s *Stack) RestartDynamoDB(ctx context.Context) error {
+	if s.db == nil {
+		return errors.New("localstack: this stack reuses a DynamoDB Local it cannot restart")
+	}
+	return s.db.Restart(ctx)
+}
+
+// RestartSandbox takes the Leat sandbox off the network for downtime,
+// dropping the requests it is serving, and serves it again on the same
+// address with everything it held, as a restarted Leat front end would.
+func (s *Stack) RestartSandbox(downtime time.Duration) error {
+	if s.sandboxServer == nil {
+		return errors.New("localstack: this stack talks to a real Leat")
+	}
+	return s.sandboxServer.restart(downtime)
 }
 
 func (s *Stack) leat(opts Options) error {
@@ -248,10 +313,11 @@ func (s *Stack) leat(opts Options) error {
 	if err != nil {
 		return err
 	}
-	url, err := s.serve(opts.SandboxAddr, sandbox)
+	s.sandboxServer, err = s.serveRestartable(opts.SandboxAddr, sandbox)
 	if err != nil {
 		return err
 	}
+	url := s.sandboxServer.url
 	s.Sandbox, s.LeatAPIURL, s.LeatAPIToken = sandbox, url, sandbox.Token()
 	// The sandbox serves the claim page of loyalty token URLs itself.
 	s.leatAccountSecret, s.leatPortalURL = sandbox.Seed().Account.AccountSecret, url
@@ -327,21 +393,72 @@ func (s *Stack) provision(ctx context.Context, dir tenancy.Directory) error {
 
 // serve listens on addr (a free loopback port when empty) and returns the base URL.
 func (s *Stack) serve(addr string, h http.Handler) (string, error) {
+	srv, err := s.serveRestartable(addr, h)
+	if err != nil {
+		return "", err
+	}
+	return srv.url, nil
+}
+
+// serveRestartable serves h on addr (a free loopback port when empty) until
+// the stack closes.
+func (s *Stack) serveRestartable(addr string, h http.Handler) (*server, error) {
 	if addr == "" {
 		addr = "127.0.0.1:0"
 	}
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := &server{handler: h, url: "http://" + l.Addr().String()}
+	srv.start(l)
+	s.stops = append(s.stops, srv.stop)
+	return srv, nil
+}
+
+// server is an HTTP server of the stack that can be taken down and brought
+// back on the same address.
+type server struct {
+	handler http.Handler
+	url     string
+
+	mu  sync.Mutex
+	srv *http.Server
+}
+
+func (s *server) start(l net.Listener) {
+	srv := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second}
+	s.mu.Lock()
+	s.srv = srv
+	s.mu.Unlock()
 	go func() { _ = srv.Serve(l) }()
-	s.stops = append(s.stops, func() error {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		return srv.Shutdown(ctx)
-	})
-	return "http://" + l.Addr().String(), nil
+}
+
+func (s *server) stop() error {
+	s.mu.Lock()
+	srv := s.srv
+	s.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return srv.Shutdown(ctx)
+}
+
+// restart closes the server at once, connections in flight included, and
+// listens again after downtime.
+func (s *server) restart(downtime time.Duration) error {
+	s.mu.Lock()
+	srv := s.srv
+	s.mu.Unlock()
+	if err := srv.Close(); err != nil {
+		return err
+	}
+	time.Sleep(downtime)
+	l, err := net.Listen("tcp", strings.TrimPrefix(s.url, "http://"))
+	if err != nil {
+		return err
+	}
+	s.start(l)
+	return nil
 }
 
 // PrintEnv writes the variables scripts read, one per line.

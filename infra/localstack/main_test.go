@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"slices"
@@ -22,6 +23,7 @@ import (
 	"github.com/leatpos/gateway/infra/leatsandbox"
 	"github.com/leatpos/gateway/infra/localstack"
 	"github.com/leatpos/gateway/infra/repo"
+	"github.com/leatpos/gateway/shared/logging"
 )
 
 // The whole stack runs once for the package: API tests go through the
@@ -46,11 +48,22 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "variant runs:", err)
 		os.Exit(1)
 	}
-	stack, err = localstack.Start(context.Background(), localstack.Options{
+	opts := localstack.Options{
 		DynamoDBEndpoint: endpoint, TableName: fmt.Sprintf("api-test-%d", time.Now().UnixNano()),
 		// Retries at once, and a lost Leat answer given up on within a second.
 		SkipDelays: true, LeatAttemptTimeout: time.Second,
-	})
+	}
+	if restarting() {
+		opts = restartsOptions(opts)
+	}
+	logs, err := os.CreateTemp("", "localstack-test-*.log")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "logs:", err)
+		stopVariantRuns(runs)
+		os.Exit(1)
+	}
+	opts.Logger = logging.New(logs, slog.LevelInfo)
+	stack, err = localstack.Start(context.Background(), opts)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "local stack:", err)
 		stopVariantRuns(runs)
@@ -62,11 +75,54 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	code := m.Run()
+	secrets := append(stack.Sandbox.ContactEmails(), stack.POSKey, stack.BackofficeKey, stack.OpsKey, stack.LeatAPIToken)
 	_ = stack.Close()
+	if code == 0 && !logsKeep(logs, secrets) {
+		code = 1
+	}
 	if !waitVariantRuns(runs) && code == 0 {
 		code = 1
 	}
+	if restarts, err := startRestartsRun(); err != nil {
+		fmt.Println("the restarts run:", err)
+		code = 1
+	} else if restarts != nil && !waitVariantRuns([]*variantRun{restarts}) && code == 0 {
+		code = 1
+	}
+	if code == 0 && os.Getenv(keepLogsEnv) == "" {
+		_ = os.Remove(logs.Name())
+	} else {
+		fmt.Printf("the stack's logs are kept in %s\n", logs.Name())
+	}
 	os.Exit(code)
+}
+
+// keepLogsEnv keeps the stack's logs of a run that passed, for reading.
+const keepLogsEnv = "LOCALSTACK_TEST_KEEP_LOGS"
+
+// logsKeep reads the whole run's logs, every function's, the engine's and
+// the sandbox's, and reports whether none of them holds a customer's email
+// address or a key; it prints each line that does.
+func logsKeep(logs *os.File, secrets []string) bool {
+	raw, err := os.ReadFile(logs.Name())
+	if err != nil {
+		fmt.Println("logs:", err)
+		return false
+	}
+	if len(raw) == 0 {
+		fmt.Println("logs: the stack logged nothing, so they prove nothing")
+		return false
+	}
+	clean := true
+	for line := range bytes.Lines(raw) {
+		for _, secret := range secrets {
+			if secret != "" && bytes.Contains(line, []byte(secret)) {
+				fmt.Printf("FAIL: a log line holds %q: %s", secret, line)
+				clean = false
+			}
+		}
+	}
+	return clean
 }
 
 func loadOpenAPI() (validator.Validator, error) {

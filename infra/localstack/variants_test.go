@@ -45,7 +45,7 @@ type variantRun struct {
 // unless this is a child, or the tests asked for (-run) include none of
 // the variant tests.
 func startVariantRuns() ([]*variantRun, error) {
-	if os.Getenv(variantEnv) != "" {
+	if os.Getenv(variantEnv) != "" || restarting() {
 		return nil, nil
 	}
 	pattern := flag.Lookup("test.run").Value.String()
@@ -58,16 +58,8 @@ func startVariantRuns() ([]*variantRun, error) {
 	var runs []*variantRun
 	for name, values := range leatsandbox.VariantChoices() {
 		for _, value := range values[1:] {
-			r := &variantRun{variant: name + "=" + value}
-			args := []string{"-test.run=" + pattern, "-test.count=1", "-test.v=" + flag.Lookup("test.v").Value.String()}
-			// The chaos run's settings apply under every variant.
-			for _, name := range []string{"chaos.runs", "chaos.faults", "chaos.workers", "chaos.seed"} {
-				args = append(args, "-"+name+"="+flag.Lookup(name).Value.String())
-			}
-			r.cmd = exec.Command(os.Args[0], args...)
-			r.cmd.Env = append(os.Environ(), variantEnv+"="+r.variant)
-			r.cmd.Stdout, r.cmd.Stderr = &r.out, &r.out
-			if err := r.cmd.Start(); err != nil {
+			r, err := startChildRun(name+"="+value, variantEnv+"="+name+"="+value, pattern)
+			if err != nil {
 				return nil, err
 			}
 			runs = append(runs, r)
@@ -75,6 +67,38 @@ func startVariantRuns() ([]*variantRun, error) {
 	}
 	slices.SortFunc(runs, func(a, b *variantRun) int { return strings.Compare(a.variant, b.variant) })
 	return runs, nil
+}
+
+// startRestartsRun starts the chaos run with restarts and killed
+// invocations, when the tests asked for include the chaos run. It runs after
+// the others, alone: a restart of DynamoDB Local on a machine busy with five
+// stacks takes many times longer than on one with a single stack, which
+// would test a longer outage than the retries are meant to outlast.
+func startRestartsRun() (*variantRun, error) {
+	if os.Getenv(variantEnv) != "" || restarting() {
+		return nil, nil
+	}
+	if pattern := flag.Lookup("test.run").Value.String(); pattern != "" && !strings.Contains(pattern, "TestChaos") {
+		return nil, nil
+	}
+	return startChildRun("defaults, with restarts and killed invocations", restartsEnv+"=1", "^TestChaos$")
+}
+
+// startChildRun runs the tests matching pattern in a child process with env
+// added, passing the chaos run's settings on.
+func startChildRun(variant, env, pattern string) (*variantRun, error) {
+	r := &variantRun{variant: variant}
+	args := []string{"-test.run=" + pattern, "-test.count=1", "-test.v=" + flag.Lookup("test.v").Value.String()}
+	for _, name := range []string{"chaos.runs", "chaos.faults", "chaos.workers", "chaos.seed"} {
+		args = append(args, "-"+name+"="+flag.Lookup(name).Value.String())
+	}
+	r.cmd = exec.Command(os.Args[0], args...)
+	r.cmd.Env = append(os.Environ(), env)
+	r.cmd.Stdout, r.cmd.Stderr = &r.out, &r.out
+	if err := r.cmd.Start(); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // waitVariantRuns waits for every child run and reports each: its output

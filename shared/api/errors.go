@@ -10,6 +10,7 @@ import (
 	"github.com/leatpos/gateway/shared/idempotency"
 	"github.com/leatpos/gateway/shared/ledger"
 	"github.com/leatpos/gateway/shared/loyalty"
+	"github.com/leatpos/gateway/shared/store"
 	"github.com/leatpos/gateway/shared/tenancy"
 )
 
@@ -93,6 +94,9 @@ func problemFor(err error) Problem {
 	if p, ok := checkoutProblem(err); ok {
 		return p
 	}
+	if errors.Is(err, store.ErrUnavailable) {
+		return storeUnavailable()
+	}
 	p := knownProblem(err)
 	// A refusal of one basket item names it, as invalid input names its field.
 	var item *checkout.ItemError
@@ -132,11 +136,17 @@ func checkoutProblem(err error) (Problem, bool) {
 		p.RetryAfter = 1
 		return p, true
 	case errors.As(err, &store):
-		p := newProblem(http.StatusServiceUnavailable, CodeTemporarilyUnavailable, "The gateway's storage is unavailable; retry shortly", "")
-		p.RetryAfter = 1
-		return p, true
+		return storeUnavailable(), true
 	}
 	return Problem{}, false
+}
+
+// storeUnavailable answers an outage of the gateway's own storage, whether
+// the checkout's saga or another store met it.
+func storeUnavailable() Problem {
+	p := newProblem(http.StatusServiceUnavailable, CodeTemporarilyUnavailable, "The gateway's storage is unavailable; retry shortly", "")
+	p.RetryAfter = 1
+	return p
 }
 
 // knownProblem answers an error by its sentinel.

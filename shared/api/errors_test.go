@@ -9,6 +9,7 @@ import (
 
 	"github.com/leatpos/gateway/shared/idempotency"
 	"github.com/leatpos/gateway/shared/loyalty"
+	"github.com/leatpos/gateway/shared/store"
 	"github.com/leatpos/gateway/shared/tenancy"
 )
 
@@ -31,6 +32,7 @@ func TestProblemFor(t *testing.T) {
 		{"Leat down, its text hidden", &loyalty.UnavailableError{RetryAfter: 3 * time.Second, Cause: errors.New("leat: GET /x: 503")}, 503, CodeLeatUnavailable, "", 3},
 		{"Leat down without Retry-After", &loyalty.UnavailableError{Cause: errors.New("timeout")}, 503, CodeLeatUnavailable, "", 1},
 		{"credentials refused, text hidden", fmt.Errorf("%w: token abc", loyalty.ErrPlatformCredentials), 502, CodeLeatMisconfigured, "", 0},
+		{"gateway store down, its text hidden", fmt.Errorf("dynamodb: get T#demo: %w: dial tcp: connection refused", store.ErrUnavailable), 503, CodeTemporarilyUnavailable, "", 1},
 		{"validation", Invalid("email", "email", "must be an email address"), 400, CodeValidationFailed, "", 0},
 		{"anything else", errors.New("disk on fire"), 500, CodeInternal, "", 0},
 	}

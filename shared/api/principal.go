@@ -2,10 +2,16 @@ package api
 
 import (
 	"context"
+	"crypto/sha256"
+	"errors"
+	"log/slog"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/leatpos/gateway/shared/store"
 	"github.com/leatpos/gateway/shared/tenancy"
 )
 
@@ -25,20 +31,88 @@ type AuthorizerFunc func(context.Context, events.APIGatewayV2CustomAuthorizerV2R
 // Authorizer resolves the bearer key to a principal. An unknown or disabled
 // key is denied here, so it never reaches a business function; API Gateway
 // then answers 403 with its own body, {"message": "Forbidden"}, which HTTP
-// APIs do not let the gateway shape. A failure to look the key up is
-// returned, and API Gateway answers 500.
-func Authorizer(dir tenancy.Directory) AuthorizerFunc {
+// APIs do not let the gateway shape.
+//
+// When the key store is unavailable, a key this container verified within
+// staleFor is let through on that verification; any other failure to look
+// the key up is returned, and API Gateway answers 500.
+func Authorizer(dir tenancy.Directory, log *slog.Logger) AuthorizerFunc {
+	return authorizer(dir, log, time.Now)
+}
+
+// staleFor bounds how old a verification may be when it stands in for one
+// the key store cannot give: no older than API Gateway caches a verification
+// anyway (the template's ReauthorizeEvery), so a disabled key still stops
+// within the minute the template promises.
+const staleFor = 60 * time.Second
+
+func authorizer(dir tenancy.Directory, log *slog.Logger, now func() time.Time) AuthorizerFunc {
+	verified := &verifications{byKey: map[[sha256.Size]byte]verification{}}
 	return func(ctx context.Context, req events.APIGatewayV2CustomAuthorizerV2Request) (events.APIGatewayV2CustomAuthorizerSimpleResponse, error) {
-		p, err := tenancy.Authenticate(ctx, dir, header(req.Headers, "Authorization"))
+		authorization := header(req.Headers, "Authorization")
+		p, err := tenancy.Authenticate(ctx, dir, authorization)
 		switch {
 		case err == nil:
+			verified.remember(authorization, p, now())
 			return events.APIGatewayV2CustomAuthorizerSimpleResponse{IsAuthorized: true, Context: principalContext(p)}, nil
 		case isAuthFailure(err):
+			verified.forget(authorization)
 			return events.APIGatewayV2CustomAuthorizerSimpleResponse{IsAuthorized: false}, nil
-		default:
-			return events.APIGatewayV2CustomAuthorizerSimpleResponse{}, err
+		case errors.Is(err, store.ErrUnavailable):
+			if p, ok := verified.recent(authorization, now()); ok {
+				log.Warn("key store unavailable; the key's last verification stands in", "tenant", string(p.Tenant), "error", err.Error())
+				return events.APIGatewayV2CustomAuthorizerSimpleResponse{IsAuthorized: true, Context: principalContext(p)}, nil
+			}
+		}
+		return events.APIGatewayV2CustomAuthorizerSimpleResponse{}, err
+	}
+}
+
+// verifications are a container's recent successful key verifications, by
+// a hash of the Authorization header so no key is kept in memory.
+type verifications struct {
+	mu    sync.Mutex
+	byKey map[[sha256.Size]byte]verification
+}
+
+type verification struct {
+	principal tenancy.Principal
+	at        time.Time
+}
+
+// maxVerifications bounds the memory a container spends on them.
+const maxVerifications = 4096
+
+func (v *verifications) remember(authorization string, p tenancy.Principal, at time.Time) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if len(v.byKey) >= maxVerifications {
+		for k, old := range v.byKey {
+			if at.Sub(old.at) >= staleFor {
+				delete(v.byKey, k)
+			}
+		}
+		if len(v.byKey) >= maxVerifications {
+			clear(v.byKey)
 		}
 	}
+	v.byKey[sha256.Sum256([]byte(authorization))] = verification{principal: p, at: at}
+}
+
+func (v *verifications) forget(authorization string) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	delete(v.byKey, sha256.Sum256([]byte(authorization)))
+}
+
+func (v *verifications) recent(authorization string, now time.Time) (tenancy.Principal, bool) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	last, ok := v.byKey[sha256.Sum256([]byte(authorization))]
+	if !ok || now.Sub(last.at) >= staleFor {
+		return tenancy.Principal{}, false
+	}
+	return last.principal, true
 }
 
 func isAuthFailure(err error) bool {

@@ -3,11 +3,14 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/leatpos/gateway/shared/store"
 	"github.com/leatpos/gateway/shared/tenancy"
 )
 
@@ -65,7 +68,7 @@ func TestAuthorizerDeniesUnknownKeys(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp, err := Authorizer(tt.dir)(context.Background(), events.APIGatewayV2CustomAuthorizerV2Request{
+			resp, err := Authorizer(tt.dir, discardLogs)(context.Background(), events.APIGatewayV2CustomAuthorizerV2Request{
 				Headers: map[string]string{"authorization": tt.authorization},
 			})
 			if (err != nil) != tt.fails || resp.IsAuthorized != tt.allowed {
@@ -75,5 +78,72 @@ func TestAuthorizerDeniesUnknownKeys(t *testing.T) {
 				t.Errorf("context %v", resp.Context)
 			}
 		})
+	}
+}
+
+var discardLogs = slog.New(slog.DiscardHandler)
+
+// switchableDirectory is a key store that an outage can take down.
+type switchableDirectory struct {
+	keyDirectory
+	outage bool
+}
+
+func (d *switchableDirectory) APIKey(ctx context.Context, h tenancy.KeyHash) (tenancy.APIKey, error) {
+	if d.outage {
+		return tenancy.APIKey{}, fmt.Errorf("dynamodb: get APIKEY: %w: connection refused", store.ErrUnavailable)
+	}
+	return d.keyDirectory.APIKey(ctx, h)
+}
+
+// TestAuthorizerRidesOutAStoreOutage: during an outage of the key store, a
+// key the container verified within the last minute still passes; a key it
+// never verified, one verified too long ago, and one found disabled do not.
+func TestAuthorizerRidesOutAStoreOutage(t *testing.T) {
+	tenant := tenancy.Tenant{ID: "acme", Locations: []tenancy.Location{{ID: "amsterdam"}}}
+	till, tillKey, err := tenancy.IssueAPIKey(tenant, "till", []tenancy.Scope{tenancy.ScopePOS}, nil, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, otherKey, err := tenancy.IssueAPIKey(tenant, "other till", []tenancy.Scope{tenancy.ScopePOS}, nil, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := &switchableDirectory{keyDirectory: keyDirectory{tenant: tenant, keys: map[tenancy.KeyHash]tenancy.APIKey{tillKey.Hash: tillKey, otherKey.Hash: otherKey}}}
+	start := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	clock := start
+	authorize := authorizer(dir, discardLogs, func() time.Time { return clock })
+	steps := []struct {
+		name    string
+		at      time.Duration
+		outage  bool
+		disable bool
+		key     string
+		allowed bool
+		fails   bool
+	}{
+		{"verified while the store is up", 0, false, false, till, true, false},
+		{"the same key during an outage", 30 * time.Second, true, false, till, true, false},
+		{"a key never verified here, during the outage", 31 * time.Second, true, false, other, false, true},
+		{"the same key a minute after its verification", 60 * time.Second, true, false, till, false, true},
+		{"verified again once the store is back", 61 * time.Second, false, false, till, true, false},
+		{"found disabled", 62 * time.Second, false, true, till, false, false},
+		{"the disabled key during an outage", 63 * time.Second, true, false, till, false, true},
+	}
+	for _, step := range steps {
+		clock, dir.outage = start.Add(step.at), step.outage
+		if step.disable {
+			tillKey.Disabled = true
+			dir.keys[tillKey.Hash] = tillKey
+		}
+		resp, err := authorize(context.Background(), events.APIGatewayV2CustomAuthorizerV2Request{
+			Headers: map[string]string{"authorization": "Bearer " + step.key},
+		})
+		if (err != nil) != step.fails || resp.IsAuthorized != step.allowed {
+			t.Fatalf("%s: authorized %v, err %v", step.name, resp.IsAuthorized, err)
+		}
+		if step.allowed && resp.Context[authTenant] != "acme" {
+			t.Fatalf("%s: context %v", step.name, resp.Context)
+		}
 	}
 }

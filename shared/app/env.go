@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/http"
 	"sync"
 	"time"
 
@@ -38,6 +39,9 @@ type Env struct {
 	table *dynamodb.Table
 	// leatAccounts replaces Secrets Manager when set (WithLeatAccounts).
 	leatAccounts leat.AccountResolver
+	// leatHTTP and stepLease replace the defaults when set (WithLeatHTTPClient, WithStepLease).
+	leatHTTP  *http.Client
+	stepLease time.Duration
 
 	directory       lazy[tenancy.Directory]
 	apiDeps         lazy[api.Deps]
@@ -67,6 +71,20 @@ type Option func(*Env)
 // instead of AWS Secrets Manager, as the local stack does.
 func WithLeatAccounts(r leat.AccountResolver) Option {
 	return func(e *Env) { e.leatAccounts = r }
+}
+
+// WithLeatHTTPClient sends Leat requests through client, for the local
+// stack's fault injection.
+func WithLeatHTTPClient(client *http.Client) Option {
+	return func(e *Env) { e.leatHTTP = client }
+}
+
+// WithStepLease sets how long a saga step's intent keeps other invocations
+// from reconciling it. A local run whose retries are quicker than AWS's
+// shortens it in proportion, so a step whose invocation died is still
+// reconciled within the retries.
+func WithStepLease(d time.Duration) Option {
+	return func(e *Env) { e.stepLease = d }
 }
 
 // Directory holds tenants and their API keys.
@@ -100,8 +118,12 @@ func (e *Env) Checkouts() *checkout.Service {
 		if x, err := sfn.NewExecutions(client, e.cfg.CheckoutStateMachineARN, e.cfg.ReturnStateMachineARN); err == nil {
 			executions = x
 		}
-		return checkout.NewService(e.Directory(), leat.CheckoutPlatforms{Platforms: e.leatPlatforms()},
+		service := checkout.NewService(e.Directory(), leat.CheckoutPlatforms{Platforms: e.leatPlatforms()},
 			dynamodb.NewLedgerStore(e.table), executions, time.Now)
+		if e.stepLease > 0 {
+			service.Lease = e.stepLease
+		}
+		return service
 	})
 }
 
@@ -132,7 +154,12 @@ func (e *Env) leatPlatforms() *leat.Platforms {
 			// Deployed tenants reference their credentials as "secretsmanager:<secret id>".
 			accounts = leat.SchemeResolver{"secretsmanager": secretsmanager.NewLeatAccounts(awssm.NewFromConfig(e.awsCfg))}
 		}
-		return leat.NewPlatforms(accounts, func(c *leat.Config) { c.AttemptTimeout = e.cfg.LeatAttemptTimeout })
+		return leat.NewPlatforms(accounts, func(c *leat.Config) {
+			c.AttemptTimeout = e.cfg.LeatAttemptTimeout
+			if e.leatHTTP != nil {
+				c.HTTPClient = e.leatHTTP
+			}
+		})
 	})
 }
 

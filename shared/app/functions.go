@@ -2,11 +2,14 @@ package app
 
 import (
 	"context"
+	"errors"
 
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"github.com/leatpos/gateway/shared/api"
+	"github.com/leatpos/gateway/shared/checkout"
 	"github.com/leatpos/gateway/shared/logging"
+	"github.com/leatpos/gateway/shared/store"
 )
 
 // Builder builds a function's Lambda handler from its container's Env, naming
@@ -18,7 +21,7 @@ type Builder func(*Env) (any, error)
 
 // Authorizer resolves the bearer API key to tenant, locations and scopes.
 func Authorizer(env *Env) (any, error) {
-	return api.Authorizer(env.Directory()), nil
+	return api.Authorizer(env.Directory(), env.logger), nil
 }
 
 // IdentifyCustomer identifies a customer by scanned card, QR code or email.
@@ -114,15 +117,20 @@ func CloseCheckout(env *Env) (any, error) {
 }
 
 // sagaStep gives a saga step the function's logger, carrying the Lambda
-// request id. Its errors go back unwrapped: Step Functions matches them by
-// their type names.
+// request id. Its errors go back by type: Step Functions matches them by
+// their type names, so an outage of a store the step met outside the ledger
+// (the tenant's directory) is named as the retryable StoreUnavailableError.
 func sagaStep[In, Out any](env *Env, step func(context.Context, In) (Out, error)) func(context.Context, In) (Out, error) {
 	return func(ctx context.Context, in In) (Out, error) {
 		log := env.logger
 		if lc, ok := lambdacontext.FromContext(ctx); ok {
 			log = log.With(logging.RequestID, lc.AwsRequestID)
 		}
-		return step(logging.Into(ctx, log), in)
+		out, err := step(logging.Into(ctx, log), in)
+		if errors.Is(err, store.ErrUnavailable) && !checkout.Retryable(err) {
+			err = &checkout.StoreUnavailableError{Err: err}
+		}
+		return out, err
 	}
 }
 

@@ -99,6 +99,16 @@ func (e *StepInFlightError) Error() string {
 func (e *StoreUnavailableError) Error() string { return "the ledger is unavailable: " + e.Err.Error() }
 func (e *StoreUnavailableError) Unwrap() error { return e.Err }
 
+// Retryable tells whether err is itself one of the errors above, which the
+// state machines retry by name.
+func Retryable(err error) bool {
+	switch err.(type) {
+	case *LeatUnavailableError, *OutcomeUnknownError, *StepInFlightError, *StoreUnavailableError:
+		return true
+	}
+	return false
+}
+
 // Platform is a tenant's Leat account as the checkout uses it: the loyalty
 // reads plus the writes that move points and vouchers.
 type Platform interface {

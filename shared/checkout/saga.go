@@ -583,6 +583,9 @@ func (s *Service) Close(ctx context.Context, req CloseRequest) (Closed, error) {
 	if err != nil {
 		return Closed{}, err
 	}
+	if err := s.markUnresolved(ctx, st, req.Outcome); err != nil {
+		return Closed{}, err
+	}
 	problems := unsettled(st.c, st.steps, req.Outcome)
 	final := req.Outcome
 	if req.Outcome == ledger.CheckoutCompleted {
@@ -629,6 +632,46 @@ func (s *Service) Close(ctx context.Context, req CloseRequest) (Closed, error) {
 		log.Info("checkout closed", "status", string(final))
 	}
 	return Closed{Status: final}, nil
+}
+
+// markUnresolved settles each step the saga stopped retrying: one whose
+// write never reached Leat fails, when the checkout gives everything back
+// anyway; any other goes to an operator, saying why, so the checkout's
+// answer shows what needs attention. A step still leased waits for its
+// invocation instead: it may yet learn the outcome.
+func (s *Service) markUnresolved(ctx context.Context, st sagaStep, outcome ledger.CheckoutStatus) error {
+	for i, step := range st.steps {
+		if step.State != ledger.StepPending && step.State != ledger.StepReversing {
+			continue
+		}
+		if step.Leased(s.now()) {
+			return &StepInFlightError{Step: step.ID}
+		}
+		var next ledger.Step
+		var err error
+		switch {
+		case step.State == ledger.StepPending && step.Unapplied && outcome == ledger.CheckoutCancelled:
+			next, err = step.Fail("not_applied", "the saga gave everything back before Leat acted on it", s.now())
+		case step.State == ledger.StepPending && step.Unapplied:
+			next, err = step.NeedAttention("unresolved", "Leat never acted on the write before the saga's retries ran out", s.now())
+		case step.State == ledger.StepPending:
+			next, err = step.NeedAttention("unresolved", "Leat's outcome of the write was still unknown when the saga's retries ran out", s.now())
+		case step.Unapplied:
+			next, err = step.NeedAttention("unresolved", "giving it back never reached Leat before the saga's retries ran out", s.now())
+		default:
+			next, err = step.NeedAttention("unresolved", "Leat's outcome of giving it back was still unknown when the saga's retries ran out", s.now())
+		}
+		if err != nil {
+			return err
+		}
+		if st.steps[i], err = s.ledger.SaveStep(ctx, st.c.Tenant, next); err != nil {
+			return s.storeError(err, step.ID)
+		}
+		if next.State == ledger.StepNeedsAttention {
+			logging.From(ctx).Error("a checkout step needs attention", "step", string(step.ID), "code", next.FailureCode, "reason", next.Failure)
+		}
+	}
+	return nil
 }
 
 // phaseOf is the status a checkout passes through on its way to outcome.

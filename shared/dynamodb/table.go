@@ -13,6 +13,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	awsdynamodb "github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/leatpos/gateway/shared/store"
 )
 
 // API is the part of the DynamoDB client the adapters use.
@@ -75,7 +78,28 @@ func conditionFailed(err error) (map[string]types.AttributeValue, bool) {
 }
 
 func wrap(op string, err error) error {
+	if unavailable(err) {
+		return fmt.Errorf("dynamodb: %s: %w: %w", op, store.ErrUnavailable, err)
+	}
 	return fmt.Errorf("dynamodb: %s: %w", op, err)
+}
+
+// unavailable tells an outage (no answer, throttling, a server fault) from
+// DynamoDB's refusal of the request itself, such as a failed condition.
+func unavailable(err error) bool {
+	var call *smithy.OperationError
+	if !errors.As(err, &call) || errors.Is(err, context.Canceled) {
+		return false
+	}
+	var refusal smithy.APIError
+	if !errors.As(err, &refusal) {
+		return true // the request never got an answer
+	}
+	switch refusal.ErrorCode() {
+	case "ProvisionedThroughputExceededException", "RequestLimitExceeded", "ThrottlingException", "LimitExceededException":
+		return true
+	}
+	return refusal.ErrorFault() == smithy.FaultServer
 }
 
 // get reads one item, strongly consistent, into out; found is false when absent.
