@@ -167,6 +167,9 @@ func TestChaos(t *testing.T) {
 	if n := chaosAnswers.byStatus[http.StatusInternalServerError]; n > 0 {
 		t.Errorf("the API answered 500 %d times", n)
 	}
+	for _, u := range chaosAnswers.undocumented {
+		t.Errorf("an answer the OpenAPI document does not describe: %s", u)
+	}
 	if disruptions != nil {
 		fmt.Printf("chaos: DynamoDB Local restarted %d times (down %.1f s at most), the sandbox %d times; %d step invocations killed between a Leat write and its record\n",
 			disruptions.databaseRestarts, disruptions.longestOutage.Seconds(), disruptions.sandboxRestarts, stack.Crashes().Killed())
@@ -185,16 +188,21 @@ func TestChaos(t *testing.T) {
 // chaosAnswers counts the chaos run's answers by status.
 var chaosAnswers = struct {
 	sync.Mutex
-	byStatus map[int]int
+	byStatus     map[int]int
+	undocumented []string
 }{byStatus: map[int]int{}}
 
 // chaosExchange is exchange, counted: whatever breaks, the POS must never
-// see a 500, which tells it nothing.
+// see a 500, which tells it nothing, nor an answer the OpenAPI document
+// does not describe.
 func chaosExchange(r request) (answer, error) {
 	a, err := exchange(r)
 	if err == nil {
 		chaosAnswers.Lock()
 		chaosAnswers.byStatus[a.Status]++
+		if len(a.Mismatches) > 0 {
+			chaosAnswers.undocumented = append(chaosAnswers.undocumented, fmt.Sprintf("%s %s answered %d %s: %v", r.Method, r.Path, a.Status, a.Body, a.Mismatches))
+		}
 		chaosAnswers.Unlock()
 	}
 	return a, err

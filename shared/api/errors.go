@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -75,6 +76,8 @@ var knownErrors = []struct {
 	{loyalty.ErrPlatformRejected, http.StatusBadGateway, CodeLeatRejected, "Leat refused the request"},
 	{loyalty.ErrPlatformBadResponse, http.StatusBadGateway, CodeLeatBadResponse, "Leat answered something the gateway cannot read"},
 	{loyalty.ErrPlatformUnavailable, http.StatusServiceUnavailable, CodeLeatUnavailable, "Leat is unavailable; try again shortly"},
+	// Last, so that a Leat call that timed out stays leat_unavailable.
+	{context.DeadlineExceeded, http.StatusServiceUnavailable, CodeTemporarilyUnavailable, "The request ran out of time; retry it with the same Idempotency-Key"},
 }
 
 // problemFor turns any error a handler returns into the problem to answer.
@@ -158,6 +161,9 @@ func knownProblem(err error) Problem {
 			if errors.As(err, &unavailable) {
 				p.RetryAfter = max(seconds(unavailable.RetryAfter), 1)
 			}
+			if k.err == context.DeadlineExceeded {
+				p.RetryAfter = 1
+			}
 			return p
 		}
 	}
@@ -166,12 +172,13 @@ func knownProblem(err error) Problem {
 
 // detailOf shows what the error says beyond its sentinel, except for
 // Leat's own failures and refusals, whose text describes Leat's internals
-// and may quote the customer: the log keeps it, the POS gets the code.
+// and may quote the customer, and a timeout, whose text describes the
+// gateway's: the log keeps it, the POS gets the code.
 // Callers wrap refusals on either side ("vouchers[1]: loyalty: voucher
 // expired: …"), so the sentinel's text is cut wherever it stands.
 func detailOf(err, sentinel error) string {
 	if errorsIsAny(err, loyalty.ErrPlatformUnavailable, loyalty.ErrPlatformCredentials, loyalty.ErrPlatformRejected,
-		loyalty.ErrInvalid, loyalty.ErrPlatformBadResponse) {
+		loyalty.ErrInvalid, loyalty.ErrPlatformBadResponse, context.DeadlineExceeded) {
 		return ""
 	}
 	before, after, found := strings.Cut(err.Error(), sentinel.Error())

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -33,6 +34,8 @@ func TestProblemFor(t *testing.T) {
 		{"Leat down without Retry-After", &loyalty.UnavailableError{Cause: errors.New("timeout")}, 503, CodeLeatUnavailable, "", 1},
 		{"credentials refused, text hidden", fmt.Errorf("%w: token abc", loyalty.ErrPlatformCredentials), 502, CodeLeatMisconfigured, "", 0},
 		{"gateway store down, its text hidden", fmt.Errorf("dynamodb: get T#demo: %w: dial tcp: connection refused", store.ErrUnavailable), 503, CodeTemporarilyUnavailable, "", 1},
+		{"out of time", fmt.Errorf("dynamodb: query checkout: %w", context.DeadlineExceeded), 503, CodeTemporarilyUnavailable, "", 1},
+		{"Leat out of time stays Leat's", &loyalty.UnavailableError{Cause: fmt.Errorf("leat: timeout: %w", context.DeadlineExceeded)}, 503, CodeLeatUnavailable, "", 1},
 		{"validation", Invalid("email", "email", "must be an email address"), 400, CodeValidationFailed, "", 0},
 		{"anything else", errors.New("disk on fire"), 500, CodeInternal, "", 0},
 	}
