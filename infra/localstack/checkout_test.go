@@ -1434,6 +1434,11 @@ func TestBadBasketsWriteNothing(t *testing.T) {
 			b.Rewards[0]["line_ids"] = []string{"9"}
 			return b
 		}(), 400, "validation_failed", "rewards[0].line_ids[0]"},
+		{"a line id beyond 64 characters", func() *basket {
+			b := newBasket(contact).reward(rewardUUID(t, rewardFreeCoffee), "")
+			b.Rewards[0]["line_ids"] = []string{strings.Repeat("1", 65)}
+			return b
+		}(), 400, "validation_failed", "rewards[0].line_ids[0]"},
 		{"duplicate line id", func() *basket { b := newBasket(contact); b.Lines[1]["id"] = "1"; return b }(), 400, "validation_failed", "lines[1].id"},
 		{"a zero tender", newBasket(contact).tender("prepaid", "", 0, false), 400, "validation_failed", "tenders[0].amount"},
 		{"a negative tender", newBasket(contact).tender("giftcard", newGiftcard(t, 5000), -100, false), 400, "validation_failed", "tenders[0].amount"},

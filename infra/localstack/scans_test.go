@@ -172,6 +172,7 @@ func TestOpenPortalSession(t *testing.T) {
 		{"giftcards without an amount", `{"kind":"redeem_giftcards"}`, 400, "validation_failed"},
 		{"unknown kind", `{"kind":"teleport"}`, 400, "validation_failed"},
 		{"negative amount", `{"kind":"credit_reception","amount":-5}`, 400, "validation_failed"},
+		{"an amount beyond the documented maximum", `{"kind":"redeem_giftcards","amount":100000001}`, 400, "validation_failed"},
 		{"unknown customer", `{"kind":"default","contact_uuid":"00000000-0000-4000-8000-000000000000"}`, 404, "customer_not_found"},
 	}
 	for _, tt := range tests {

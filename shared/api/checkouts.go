@@ -25,18 +25,18 @@ type lineRequest struct {
 type rewardRequest struct {
 	RewardUUID string   `json:"reward_uuid" validate:"required,leat_id"`
 	Strategy   string   `json:"strategy" validate:"omitempty,oneof=redeem_reverse pre_redeem_collect"`
-	LineIDs    []string `json:"line_ids" validate:"max=500"`
+	LineIDs    []string `json:"line_ids" validate:"max=500,dive,max=64"`
 }
 
 type collectRequest struct {
 	CollectableUUID string   `json:"collectable_uuid" validate:"required,leat_id"`
-	LineIDs         []string `json:"line_ids" validate:"max=500"`
+	LineIDs         []string `json:"line_ids" validate:"max=500,dive,max=64"`
 }
 
 type voucherRequest struct {
 	Code     string   `json:"code" validate:"required,max=255,printascii"`
 	Strategy string   `json:"strategy" validate:"omitempty,oneof=lock_redeem redeem_reverse"`
-	LineIDs  []string `json:"line_ids" validate:"max=500"`
+	LineIDs  []string `json:"line_ids" validate:"max=500,dive,max=64"`
 }
 
 type tenderRequest struct {
@@ -173,7 +173,7 @@ func checkoutIDParam(r Request) (ledger.CheckoutID, error) {
 type paymentRequest struct {
 	Outcome       string        `json:"outcome" validate:"required,oneof=paid failed"`
 	Lines         []lineRequest `json:"lines" validate:"max=500,dive"`
-	DiscountTotal *int64        `json:"discount_total" validate:"omitempty,gte=0"`
+	DiscountTotal *int64        `json:"discount_total" validate:"omitempty,gte=0,lte=500000000000000"`
 }
 
 // ReportPayment answers POST /v1/checkouts/{checkout_id}/payment.

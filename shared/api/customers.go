@@ -44,7 +44,7 @@ func CustomerOverview(svc *loyalty.Service) Route {
 		if err != nil {
 			return Response{}, err
 		}
-		out := overviewJSON{Contact: contactOf(o.Customer), Rewards: []rewardJSON{}, Offers: []offerJSON{}}
+		out := overviewJSON{Contact: contactOf(o.Customer), Rewards: []rewardJSON{}, Offers: []offerJSON{}, OffersTruncated: o.OffersTruncated}
 		for _, opt := range o.Rewards {
 			out.Rewards = append(out.Rewards, rewardJSON{
 				UUID: opt.Reward.UUID, Title: opt.Reward.Title, Description: opt.Reward.Description,
@@ -96,9 +96,10 @@ func contactOf(c loyalty.Customer) contactJSON {
 }
 
 type overviewJSON struct {
-	Contact contactJSON  `json:"contact"`
-	Rewards []rewardJSON `json:"rewards"`
-	Offers  []offerJSON  `json:"offers"`
+	Contact         contactJSON  `json:"contact"`
+	Rewards         []rewardJSON `json:"rewards"`
+	Offers          []offerJSON  `json:"offers"`
+	OffersTruncated bool         `json:"offers_truncated"`
 }
 
 type rewardJSON struct {

@@ -11,7 +11,7 @@ import (
 type portalSessionRequest struct {
 	Kind                      string `json:"kind" validate:"required,oneof=default credit_reception redeem_giftcards top_up_giftcards pay_prepaid top_up_prepaid vouchers"`
 	ContactUUID               string `json:"contact_uuid" validate:"omitempty,leat_id"`
-	Amount                    int64  `json:"amount" validate:"gte=0"`
+	Amount                    int64  `json:"amount" validate:"gte=0,lte=100000000"`
 	EnableEmailIdentification bool   `json:"enable_email_identification"`
 	EnableRegistration        bool   `json:"enable_registration"`
 }

@@ -100,25 +100,26 @@ func reward(r Reward) loyalty.Reward {
 }
 
 // maxVoucherPages bounds how much of a contact's voucher list a till waits
-// for; no real customer holds this many active vouchers.
+// for; no real customer holds this many active vouchers, and one who does is
+// told so rather than shown a list that looks whole.
 const maxVoucherPages = 5
 
-// ActiveVouchers lists the contact's vouchers that Leat reports active.
-func (p *Platform) ActiveVouchers(ctx context.Context, contactUUID string) ([]loyalty.Voucher, error) {
-	var out []loyalty.Voucher
+// ActiveVouchers lists the contact's vouchers that Leat reports active, up
+// to maxVoucherPages pages; more tells that Leat holds others.
+func (p *Platform) ActiveVouchers(ctx context.Context, contactUUID string) (vouchers []loyalty.Voucher, more bool, err error) {
 	for page := 1; page <= maxVoucherPages; page++ {
 		res, err := p.client.ListVouchers(ctx, ListVouchersRequest{ContactUUID: contactUUID, Status: VoucherActive, Page: page, Limit: 100})
 		if err != nil {
-			return nil, translate(err)
+			return nil, false, translate(err)
 		}
 		for _, v := range res.Items {
-			out = append(out, voucher(v))
+			vouchers = append(vouchers, voucher(v))
 		}
 		if !res.HasNext() {
-			break
+			return vouchers, false, nil
 		}
 	}
-	return out, nil
+	return vouchers, true, nil
 }
 
 // CollectableRewards lists the contact's claimed rewards waiting to be collected.

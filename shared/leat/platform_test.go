@@ -61,3 +61,40 @@ func TestRefusalsSpeakTheDomain(t *testing.T) {
 		})
 	}
 }
+
+// TestActiveVouchersSayWhenTheyStop: a contact whose vouchers fill every
+// page the gateway reads is answered with those pages and told there are
+// more; one whose list ends within them is not.
+func TestActiveVouchersSayWhenTheyStop(t *testing.T) {
+	page := func(current, last int) reply {
+		return reply{body: fmt.Sprintf(`{"data":[{"uuid":"v-%d","code":"C%d","status":"ACTIVE"}],"meta":{"current_page":%d,"last_page":%d,"per_page":100}}`, current, current, current, last)}
+	}
+	tests := []struct {
+		name      string
+		lastPage  int
+		vouchers  int
+		more      bool
+		requested int
+	}{
+		{"one page", 1, 1, false, 1},
+		{"ends on the last page read", maxVoucherPages, maxVoucherPages, false, maxVoucherPages},
+		{"goes on beyond it", maxVoucherPages + 3, maxVoucherPages, true, maxVoucherPages},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var replies []reply
+			for n := 1; n <= tt.lastPage; n++ {
+				replies = append(replies, page(n, tt.lastPage))
+			}
+			leat := newFakeLeat(t, replies...)
+			c, _ := newTestClient(t, leat.URL)
+			vouchers, more, err := (&Platform{client: c, currency: "EUR"}).ActiveVouchers(context.Background(), "c-1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(vouchers) != tt.vouchers || more != tt.more || len(leat.seen()) != tt.requested {
+				t.Fatalf("%d vouchers, more %v, %d requests; want %d, %v, %d", len(vouchers), more, len(leat.seen()), tt.vouchers, tt.more, tt.requested)
+			}
+		})
+	}
+}

@@ -25,7 +25,7 @@ func (s slowAccount) Rewards(ctx context.Context, c, shop string) ([]loyalty.Rew
 	s.wait()
 	return s.account.Rewards(ctx, c, shop)
 }
-func (s slowAccount) ActiveVouchers(ctx context.Context, c string) ([]loyalty.Voucher, error) {
+func (s slowAccount) ActiveVouchers(ctx context.Context, c string) ([]loyalty.Voucher, bool, error) {
 	s.wait()
 	return s.account.ActiveVouchers(ctx, c)
 }
@@ -57,7 +57,7 @@ func BenchmarkOverviewFansOut(b *testing.B) {
 		start = time.Now()
 		_, _ = acc.Customer(ctx, "c-1")
 		_, _ = acc.Rewards(ctx, "c-1", "shop-1")
-		_, _ = acc.ActiveVouchers(ctx, "c-1")
+		_, _, _ = acc.ActiveVouchers(ctx, "c-1")
 		_, _ = acc.CollectableRewards(ctx, "c-1")
 		sequential += time.Since(start)
 	}

@@ -183,7 +183,9 @@ type Platform interface {
 	FindOrCreateCustomer(ctx context.Context, email string) (Customer, error)
 	Customer(ctx context.Context, uuid string) (Customer, error)
 	Rewards(ctx context.Context, contactUUID, shopUUID string) ([]Reward, error)
-	ActiveVouchers(ctx context.Context, contactUUID string) ([]Voucher, error)
+	// ActiveVouchers lists the contact's active vouchers; more tells that
+	// Leat holds others than the platform would page through.
+	ActiveVouchers(ctx context.Context, contactUUID string) (vouchers []Voucher, more bool, err error)
 	CollectableRewards(ctx context.Context, contactUUID string) ([]CollectableReward, error)
 	VoucherByCode(ctx context.Context, code string) (Voucher, error)
 	// ValidateVoucher asks Leat whether the voucher can be redeemed now at the

@@ -131,6 +131,9 @@ type Overview struct {
 	Rewards []RewardOption
 	// Offers list the soonest-expiring first; those without expiry last.
 	Offers []Offer
+	// OffersTruncated tells that the customer holds more vouchers than the
+	// gateway reads, so Offers is not the whole list.
+	OffersTruncated bool
 }
 
 // Overview loads a customer's balances, rewards and offers, asking Leat for
@@ -144,6 +147,7 @@ func (s *Service) Overview(ctx context.Context, p tenancy.Principal, location te
 		customer     Customer
 		rewards      []Reward
 		vouchers     []Voucher
+		moreVouchers bool
 		collectables []CollectableReward
 	)
 	err = fanout.All(ctx,
@@ -153,7 +157,7 @@ func (s *Service) Overview(ctx context.Context, p tenancy.Principal, location te
 			return
 		},
 		func(ctx context.Context) (err error) {
-			vouchers, err = acc.platform.ActiveVouchers(ctx, contactUUID)
+			vouchers, moreVouchers, err = acc.platform.ActiveVouchers(ctx, contactUUID)
 			return
 		},
 		func(ctx context.Context) (err error) {
@@ -165,9 +169,10 @@ func (s *Service) Overview(ctx context.Context, p tenancy.Principal, location te
 		return Overview{}, err
 	}
 	return Overview{
-		Customer: customer,
-		Rewards:  rewardOptions(rewards, customer.Points, acc.tenant),
-		Offers:   offers(contactUUID, vouchers, collectables, acc.tenant, s.now()),
+		Customer:        customer,
+		Rewards:         rewardOptions(rewards, customer.Points, acc.tenant),
+		Offers:          offers(contactUUID, vouchers, collectables, acc.tenant, s.now()),
+		OffersTruncated: moreVouchers,
 	}, nil
 }
 

@@ -23,6 +23,7 @@ type account struct {
 	customers    map[string]loyalty.Customer
 	rewards      []loyalty.Reward
 	vouchers     []loyalty.Voucher
+	moreVouchers bool
 	collectables []loyalty.CollectableReward
 	giftcards    map[string]loyalty.Giftcard
 	failWith     error
@@ -52,8 +53,8 @@ func (a *account) Customer(_ context.Context, uuid string) (loyalty.Customer, er
 func (a *account) Rewards(context.Context, string, string) ([]loyalty.Reward, error) {
 	return a.rewards, a.failWith
 }
-func (a *account) ActiveVouchers(context.Context, string) ([]loyalty.Voucher, error) {
-	return a.vouchers, nil
+func (a *account) ActiveVouchers(context.Context, string) ([]loyalty.Voucher, bool, error) {
+	return a.vouchers, a.moreVouchers, nil
 }
 func (a *account) CollectableRewards(context.Context, string) ([]loyalty.CollectableReward, error) {
 	return a.collectables, nil
@@ -189,6 +190,14 @@ func TestOverviewSortsRewardsAndFiltersOffers(t *testing.T) {
 		if order[i] != want[i] {
 			t.Fatalf("offers %v, want %v", order, want)
 		}
+	}
+
+	if o.OffersTruncated {
+		t.Error("offers said truncated though Leat holds no more vouchers")
+	}
+	acc.moreVouchers = true
+	if o, err = newService(acc).Overview(context.Background(), till, "", "c-1"); err != nil || !o.OffersTruncated {
+		t.Fatalf("Leat holds more vouchers than read: truncated %v, err %v", o.OffersTruncated, err)
 	}
 
 	acc.failWith = &loyalty.UnavailableError{Cause: errors.New("timeout")}
