@@ -77,7 +77,7 @@ fuzz-short:
 ## chaos: CHAOS_RUNS randomised checkouts and returns while the sandbox fails
 ## CHAOS_FAULTS percent of Leat requests; prints the figures and the seed
 ## (CHAOS_SEED replays one), under each sandbox variant and once more with DynamoDB
-## Local and the sandbox restarted and step invocations killed. make test runs 60 each.
+## Local and the sandbox restarted and step invocations killed. make test runs 40 each.
 CHAOS_RUNS ?= 1000
 CHAOS_FAULTS ?= 20
 CHAOS_SEED ?= 0

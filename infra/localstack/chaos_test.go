@@ -27,7 +27,7 @@ import (
 // each order with the sandbox and prints the figures. `make chaos` runs a
 // thousand; make test a reduced run.
 var (
-	chaosRuns    = flag.Int("chaos.runs", 60, "checkouts of the chaos run, under each sandbox variant")
+	chaosRuns    = flag.Int("chaos.runs", 40, "checkouts of the chaos run, under each sandbox variant")
 	chaosSeed    = flag.Uint64("chaos.seed", 0, "seed of the chaos run; 0 picks one, printed to replay it")
 	chaosFaults  = flag.Int("chaos.faults", 20, "percent of Leat requests the sandbox fails during the chaos run")
 	chaosWorkers = flag.Int("chaos.workers", 8, "checkouts the chaos run sends at once")
