@@ -90,6 +90,8 @@ type Stack struct {
 	Directory tenancy.Directory
 	// Ledger holds the checkouts, for tests that play a crashed function.
 	Ledger ledger.Store
+	// EventSink holds the events the sagas published.
+	EventSink *EventSink
 
 	leatAccountSecret, leatPortalURL string
 
@@ -155,11 +157,17 @@ func Start(ctx context.Context, opts Options) (s *Stack, err error) {
 	}
 	s.stops = append(s.stops, engine.Close)
 	s.StepFunctionsURL = engine.URL()
+	s.EventSink = &EventSink{log: opts.Logger.With("component", "eventbridge")}
+	eventsURL, err := s.serve("", s.EventSink)
+	if err != nil {
+		return nil, err
+	}
 	cfg := app.Config{
 		TableName: opts.TableName, DynamoDBEndpoint: endpoint, LogLevel: slog.LevelInfo,
 		LeatAttemptTimeout:      cmp.Or(opts.LeatAttemptTimeout, 4*time.Second),
 		CheckoutStateMachineARN: engine.StateMachineARN(checkoutStateMachine), ReturnStateMachineARN: engine.StateMachineARN(returnStateMachine),
 		StepFunctionsEndpoint: engine.URL(),
+		EventBusName:          eventBusName, EventBridgeEndpoint: eventsURL,
 	}
 	env, err := app.NewEnv(cfg, awsCfg, opts.Logger, envOpts...)
 	if err != nil {
@@ -197,6 +205,9 @@ func Start(ctx context.Context, opts Options) (s *Stack, err error) {
 	}
 	return s, nil
 }
+
+// eventBusName is the local stack's event bus.
+const eventBusName = "leat-pos-gateway-local"
 
 // checkoutStateMachine and returnStateMachine are the sagas' logical ids in
 // template.yaml, which the local engine names them by.

@@ -14,6 +14,7 @@ import (
 	"github.com/leatpos/gateway/shared/api"
 	"github.com/leatpos/gateway/shared/checkout"
 	"github.com/leatpos/gateway/shared/dynamodb"
+	"github.com/leatpos/gateway/shared/eventbridge"
 	"github.com/leatpos/gateway/shared/idempotency"
 	"github.com/leatpos/gateway/shared/leat"
 	"github.com/leatpos/gateway/shared/loyalty"
@@ -109,8 +110,9 @@ func (e *Env) Loyalty() *loyalty.Service {
 
 // Checkouts runs checkouts and returns: the API's commands and the sagas'
 // steps. The functions that start or resume a saga need its state machine's
-// ARN (CHECKOUT_STATE_MACHINE_ARN, RETURN_STATE_MACHINE_ARN); the others
-// never call Step Functions and are built without them.
+// ARN (CHECKOUT_STATE_MACHINE_ARN, RETURN_STATE_MACHINE_ARN), and those that
+// close one the event bus (EVENT_BUS_NAME); the others never call Step
+// Functions or EventBridge and are built without them.
 func (e *Env) Checkouts() *checkout.Service {
 	return e.checkoutService.get(func() *checkout.Service {
 		var executions checkout.Executions = missingStateMachine{}
@@ -118,8 +120,12 @@ func (e *Env) Checkouts() *checkout.Service {
 		if x, err := sfn.NewExecutions(client, e.cfg.CheckoutStateMachineARN, e.cfg.ReturnStateMachineARN); err == nil {
 			executions = x
 		}
+		var events checkout.Events = missingEventBus{}
+		if bus, err := eventbridge.NewEvents(eventbridge.NewClient(e.awsCfg, e.cfg.EventBridgeEndpoint), e.cfg.EventBusName); err == nil {
+			events = bus
+		}
 		service := checkout.NewService(e.Directory(), leat.CheckoutPlatforms{Platforms: e.leatPlatforms()},
-			dynamodb.NewLedgerStore(e.table), executions, time.Now)
+			dynamodb.NewLedgerStore(e.table), executions, events, time.Now)
 		if e.stepLease > 0 {
 			service.Lease = e.stepLease
 		}
@@ -143,6 +149,15 @@ func (missingStateMachine) Resume(context.Context, string, checkout.PaymentEvent
 
 func (missingStateMachine) StartReturn(context.Context, string, checkout.ReturnInput) (string, error) {
 	return "", errNoStateMachine
+}
+
+// missingEventBus stands in for the event bus where it is not configured, so
+// a function that closes a saga without one fails saying which setting it
+// lacks.
+type missingEventBus struct{}
+
+func (missingEventBus) Publish(context.Context, checkout.Event) error {
+	return errors.New("app: EVENT_BUS_NAME names no event bus")
 }
 
 // leatPlatforms is shared by everything that talks to Leat, so each tenant's

@@ -103,7 +103,7 @@ func (e *StoreUnavailableError) Unwrap() error { return e.Err }
 // state machines retry by name.
 func Retryable(err error) bool {
 	switch err.(type) {
-	case *LeatUnavailableError, *OutcomeUnknownError, *StepInFlightError, *StoreUnavailableError:
+	case *LeatUnavailableError, *OutcomeUnknownError, *StepInFlightError, *StoreUnavailableError, *EventsUnavailableError:
 		return true
 	}
 	return false

@@ -31,7 +31,7 @@ func checkRetryRules(t *testing.T, machine string) {
 	retryable := map[string]bool{}
 	for _, err := range []error{
 		&checkout.LeatUnavailableError{}, &checkout.OutcomeUnknownError{},
-		&checkout.StepInFlightError{}, &checkout.StoreUnavailableError{},
+		&checkout.StepInFlightError{}, &checkout.StoreUnavailableError{}, &checkout.EventsUnavailableError{},
 	} {
 		retryable[reflect.TypeOf(err).Elem().Name()] = false
 	}

@@ -80,7 +80,7 @@ func (s *Service) keepResult(ctx context.Context, c ledger.Checkout, contactUUID
 			result.PointsEarned = &earned
 		}
 	}
-	err = s.update(ctx, c.Tenant, c.ID, func(c *ledger.Checkout) error {
+	_, err = s.update(ctx, c.Tenant, c.ID, func(c *ledger.Checkout) error {
 		c.Result, c.ContactUUID = &result, contactUUID
 		return nil
 	})
@@ -266,7 +266,7 @@ func (s *Service) IssueClaimLink(ctx context.Context, p tenancy.Principal, locat
 		return ClaimLink{}, err
 	}
 	if !c.ClaimLinkIssued {
-		err = s.update(ctx, c.Tenant, c.ID, func(c *ledger.Checkout) error {
+		_, err = s.update(ctx, c.Tenant, c.ID, func(c *ledger.Checkout) error {
 			if !c.Anonymous() {
 				return ErrCustomerAttached
 			}

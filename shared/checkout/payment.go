@@ -31,7 +31,7 @@ func (s *Service) ReportPayment(ctx context.Context, p tenancy.Principal, cmd Pa
 	ctx = logger(ctx, c)
 	action := map[ledger.PaymentOutcome]string{ledger.PaymentPaid: "pay", ledger.PaymentFailed: "fail the payment of", ledger.PaymentCancelled: "cancel"}[cmd.Outcome]
 	var token string
-	err = s.update(ctx, c.Tenant, c.ID, func(c *ledger.Checkout) error {
+	_, err = s.update(ctx, c.Tenant, c.ID, func(c *ledger.Checkout) error {
 		token = c.TaskToken
 		if c.Payment != nil {
 			if cmd.Outcome == ledger.PaymentPaid && c.Payment.Outcome == ledger.PaymentTimedOut {

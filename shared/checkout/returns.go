@@ -321,7 +321,8 @@ func (s *Service) CloseReturn(ctx context.Context, req CloseReturnRequest) (Retu
 		return ReturnClosed{}, err
 	}
 	if r.Status != ledger.ReturnProcessing {
-		return ReturnClosed{Status: r.Status}, nil
+		// Closed before: publishing may be what failed then.
+		return ReturnClosed{Status: r.Status}, s.publish(ctx, returnEvent(st.c, r))
 	}
 	var problems []string
 	for _, id := range r.Plan.Steps() {
@@ -342,7 +343,8 @@ func (s *Service) CloseReturn(ctx context.Context, req CloseReturnRequest) (Retu
 	if err != nil {
 		return ReturnClosed{}, err
 	}
-	if _, err := s.ledger.SaveReturn(ctx, req.Tenant, finished); err != nil {
+	saved, err := s.ledger.SaveReturn(ctx, req.Tenant, finished)
+	if err != nil {
 		return ReturnClosed{}, s.storeError(err, "")
 	}
 	log := logging.From(ctx)
@@ -355,6 +357,9 @@ func (s *Service) CloseReturn(ctx context.Context, req CloseReturnRequest) (Retu
 			"Tenant", string(req.Tenant), "ReturnsNeedingAttention", 1)
 	} else {
 		log.Info("return recorded", "status", string(finished.Status))
+	}
+	if err := s.publish(ctx, returnEvent(st.c, saved)); err != nil {
+		return ReturnClosed{}, err
 	}
 	return ReturnClosed{Status: finished.Status}, nil
 }

@@ -178,7 +178,7 @@ func (s *Service) beginCompensating(ctx context.Context, c ledger.Checkout) erro
 	if c.Status == ledger.CheckoutCompensating || c.Status.Final() {
 		return nil
 	}
-	err := s.update(ctx, c.Tenant, c.ID, func(c *ledger.Checkout) error {
+	_, err := s.update(ctx, c.Tenant, c.ID, func(c *ledger.Checkout) error {
 		if c.Status == ledger.CheckoutCompensating || c.Status.Final() {
 			return errUnchanged
 		}
@@ -451,7 +451,7 @@ func (s *Service) ReviewReservation(ctx context.Context, req CheckoutRequest) (R
 		return Review{}, err
 	}
 	var review Review
-	err = s.update(ctx, req.Tenant, req.CheckoutID, func(c *ledger.Checkout) error {
+	_, err = s.update(ctx, req.Tenant, req.CheckoutID, func(c *ledger.Checkout) error {
 		review = Review{Compensate: compensationPlan(*c)}
 		switch c.Status {
 		case ledger.CheckoutAwaitingPayment, ledger.CheckoutConfirming:
@@ -525,7 +525,7 @@ func secondsUntil(deadline, now time.Time) int64 {
 // handed to the saga at once.
 func (s *Service) AwaitPayment(ctx context.Context, req AwaitRequest) (struct{}, error) {
 	var reported *ledger.Payment
-	err := s.update(ctx, req.Tenant, req.CheckoutID, func(c *ledger.Checkout) error {
+	_, err := s.update(ctx, req.Tenant, req.CheckoutID, func(c *ledger.Checkout) error {
 		c.TaskToken, reported = req.TaskToken, c.Payment
 		return nil
 	})
@@ -598,7 +598,7 @@ func (s *Service) Close(ctx context.Context, req CloseRequest) (Closed, error) {
 	if len(problems) > 0 {
 		final = ledger.CheckoutNeedsAttention
 	}
-	err = s.update(ctx, req.Tenant, req.CheckoutID, func(c *ledger.Checkout) error {
+	closed, err := s.update(ctx, req.Tenant, req.CheckoutID, func(c *ledger.Checkout) error {
 		if c.Status.Final() {
 			final = c.Status
 			return errUnchanged
@@ -630,6 +630,9 @@ func (s *Service) Close(ctx context.Context, req CloseRequest) (Closed, error) {
 			"Tenant", string(req.Tenant), "CheckoutsNeedingAttention", 1)
 	} else {
 		log.Info("checkout closed", "status", string(final))
+	}
+	if err := s.publish(ctx, checkoutEvent(closed, problems)); err != nil {
+		return Closed{}, err
 	}
 	return Closed{Status: final}, nil
 }

@@ -20,6 +20,7 @@ type Service struct {
 	platforms  Platforms
 	ledger     ledger.Store
 	executions Executions
+	events     Events
 	now        func() time.Time
 	// AnswerWithin bounds how long a command waits for the saga before the
 	// POS is answered 202 with the checkout's location.
@@ -32,10 +33,10 @@ type Service struct {
 }
 
 // NewService builds the service. executions may be nil in functions that
-// never start or resume a saga.
-func NewService(directory tenancy.Directory, platforms Platforms, store ledger.Store, executions Executions, now func() time.Time) *Service {
+// never start or resume a saga, events in those that never close one.
+func NewService(directory tenancy.Directory, platforms Platforms, store ledger.Store, executions Executions, events Events, now func() time.Time) *Service {
 	return &Service{
-		directory: directory, platforms: platforms, ledger: store, executions: executions, now: now,
+		directory: directory, platforms: platforms, ledger: store, executions: executions, events: events, now: now,
 		AnswerWithin: 5 * time.Second, PollEvery: 50 * time.Millisecond, Lease: 30 * time.Second,
 	}
 }

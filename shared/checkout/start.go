@@ -132,7 +132,7 @@ func (s *Service) launch(ctx context.Context, c ledger.Checkout) (View, error) {
 		return View{}, err
 	}
 	if c.ExecutionARN != arn {
-		if err := s.update(ctx, c.Tenant, c.ID, func(c *ledger.Checkout) error { c.ExecutionARN = arn; return nil }); err != nil {
+		if _, err := s.update(ctx, c.Tenant, c.ID, func(c *ledger.Checkout) error { c.ExecutionARN = arn; return nil }); err != nil {
 			return View{}, err
 		}
 	}
@@ -160,21 +160,23 @@ func (e *RefusalError) Error() string {
 var errUnchanged = errors.New("checkout: unchanged")
 
 // update reloads the checkout, applies change and saves it, again on a
-// concurrent update. A change that answers errUnchanged saves nothing.
-func (s *Service) update(ctx context.Context, tenant tenancy.TenantID, id ledger.CheckoutID, change func(*ledger.Checkout) error) error {
+// concurrent update, and answers the checkout as it stands. A change that
+// answers errUnchanged saves nothing.
+func (s *Service) update(ctx context.Context, tenant tenancy.TenantID, id ledger.CheckoutID, change func(*ledger.Checkout) error) (ledger.Checkout, error) {
 	for attempt := 0; ; attempt++ {
 		c, _, err := s.ledger.Checkout(ctx, tenant, id)
 		if err != nil {
-			return err
+			return ledger.Checkout{}, err
 		}
 		if err := change(&c); errors.Is(err, errUnchanged) {
-			return nil
+			return c, nil
 		} else if err != nil {
-			return err
+			return ledger.Checkout{}, err
 		}
 		c.UpdatedAt = s.now().UTC()
-		if _, err := s.ledger.SaveCheckout(ctx, c); !errors.Is(err, ledger.ErrConflict) || attempt == 5 {
-			return err
+		saved, err := s.ledger.SaveCheckout(ctx, c)
+		if !errors.Is(err, ledger.ErrConflict) || attempt == 5 {
+			return saved, err
 		}
 	}
 }

@@ -97,7 +97,7 @@ func (s *Service) recordTender(ctx context.Context, p tenancy.Principal, c ledge
 	}
 	items[0].RequestKey = cmd.RequestKey
 	index := -1
-	err = s.update(ctx, c.Tenant, c.ID, func(c *ledger.Checkout) error {
+	_, err = s.update(ctx, c.Tenant, c.ID, func(c *ledger.Checkout) error {
 		if c.Status != ledger.CheckoutAwaitingPayment || c.Payment != nil {
 			return &StateError{ID: c.ID, Status: c.Status, Action: "add a tender to"}
 		}
