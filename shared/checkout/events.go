@@ -55,7 +55,9 @@ type Event struct {
 // published; the close is retried, which publishes it again.
 type EventsUnavailableError struct{ Err error }
 
-func (e *EventsUnavailableError) Error() string { return "the event bus is unavailable: " + e.Err.Error() }
+func (e *EventsUnavailableError) Error() string {
+	return "the event bus is unavailable: " + e.Err.Error()
+}
 func (e *EventsUnavailableError) Unwrap() error { return e.Err }
 
 // checkoutEvent is the event of a checkout's final status.
