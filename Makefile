@@ -19,11 +19,22 @@ run: node-deps
 test: node-deps lint vet build fuzz-short
 	$(GO) run ./infra/cmd/ddblocal -- $(GO) test -race -count=1 ./...
 
-## build: every function as the bootstrap binary Lambda runs (provided.al2023, arm64).
+## build: every function as the bootstrap binary Lambda runs (provided.al2023, arm64),
+## then each one's size.
 build: $(FUNCTIONS:%=build/%/bootstrap)
+	@for f in $(FUNCTIONS); do printf '%-26s %6d KiB\n' $$f $$(( $$(wc -c < build/$$f/bootstrap) / 1024 )); done
 
 build/%/bootstrap: FORCE
 	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -tags lambda.norpc -trimpath -ldflags='-s -w' -o $@ ./functions/$*
+
+# sam build (BuildMethod: makefile) runs `make build-<LogicalId>` with ARTIFACTS_DIR set.
+# A function's directory is its logical id in kebab case without "Function":
+# IdentifyCustomerFunction builds functions/identify-customer.
+kebab = $(shell echo '$(1)' | sed -E 's/([a-z0-9])([A-Z])/\1-\2/g' | tr A-Z a-z)
+build-%Function: FORCE
+	@test -n "$(ARTIFACTS_DIR)" || { echo "ARTIFACTS_DIR is not set; sam build sets it" >&2; exit 1; }
+	$(MAKE) --no-print-directory build/$(call kebab,$*)/bootstrap
+	cp build/$(call kebab,$*)/bootstrap "$(ARTIFACTS_DIR)/bootstrap"
 
 .PHONY: FORCE
 FORCE:

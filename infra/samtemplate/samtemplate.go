@@ -7,9 +7,9 @@ package samtemplate
 import (
 	"fmt"
 	"os"
-	"path"
 	"sort"
 	"strings"
+	"unicode"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -67,7 +67,9 @@ type Template struct {
 // Function is an AWS::Serverless::Function.
 type Function struct {
 	LogicalID string
-	// Name is the function's directory under functions/, taken from CodeUri.
+	// Name is the function's directory under functions/: its logical id in
+	// kebab case without "Function", as the Makefile's build-<LogicalId>
+	// targets read it (IdentifyCustomerFunction is identify-customer).
 	Name   string
 	Routes []Route
 }
@@ -136,8 +138,7 @@ type document struct {
 }
 
 type functionProps struct {
-	CodeURI string `yaml:"CodeUri"`
-	Events  map[string]struct {
+	Events map[string]struct {
 		Type       string `yaml:"Type"`
 		Properties struct {
 			Path   string `yaml:"Path"`
@@ -224,12 +225,27 @@ func Parse(raw []byte) (*Template, error) {
 	return t, nil
 }
 
+// FunctionDir is the directory under functions/ of the function logicalID.
+func FunctionDir(logicalID string) string {
+	var b strings.Builder
+	for i, r := range strings.TrimSuffix(logicalID, "Function") {
+		if unicode.IsUpper(r) {
+			if i > 0 {
+				b.WriteByte('-')
+			}
+			r = unicode.ToLower(r)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
 func (t *Template) addFunction(id string, props *yaml.Node) error {
 	var p functionProps
 	if err := props.Decode(&p); err != nil {
 		return err
 	}
-	f := Function{LogicalID: id, Name: path.Base(strings.TrimSuffix(p.CodeURI, "/"))}
+	f := Function{LogicalID: id, Name: FunctionDir(id)}
 	for _, e := range p.Events {
 		if e.Type != "HttpApi" {
 			continue

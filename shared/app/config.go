@@ -25,6 +25,8 @@ type Config struct {
 	ReturnStateMachineARN string
 	// StepFunctionsEndpoint points at a local engine; empty in AWS.
 	StepFunctionsEndpoint string
+	// LeatBaseURL is the Leat API host of tenants whose credentials name none.
+	LeatBaseURL string
 	// EventBusName is the EventBridge bus the functions that close a saga
 	// publish its outcome on.
 	EventBusName string
@@ -34,14 +36,14 @@ type Config struct {
 
 // ConfigFromEnv reads TABLE_NAME, DYNAMODB_ENDPOINT, LOG_LEVEL,
 // LEAT_ATTEMPT_TIMEOUT, CHECKOUT_STATE_MACHINE_ARN, RETURN_STATE_MACHINE_ARN,
-// STEPFUNCTIONS_ENDPOINT, EVENT_BUS_NAME and EVENTBRIDGE_ENDPOINT.
+// STEPFUNCTIONS_ENDPOINT, LEAT_BASE_URL, EVENT_BUS_NAME and EVENTBRIDGE_ENDPOINT.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	cfg := Config{
 		TableName: getenv("TABLE_NAME"), DynamoDBEndpoint: getenv("DYNAMODB_ENDPOINT"),
 		LeatAttemptTimeout:      4 * time.Second,
 		CheckoutStateMachineARN: getenv("CHECKOUT_STATE_MACHINE_ARN"), ReturnStateMachineARN: getenv("RETURN_STATE_MACHINE_ARN"),
 		StepFunctionsEndpoint: getenv("STEPFUNCTIONS_ENDPOINT"),
-		EventBusName:          getenv("EVENT_BUS_NAME"), EventBridgeEndpoint: getenv("EVENTBRIDGE_ENDPOINT"),
+		LeatBaseURL:           getenv("LEAT_BASE_URL"), EventBusName: getenv("EVENT_BUS_NAME"), EventBridgeEndpoint: getenv("EVENTBRIDGE_ENDPOINT"),
 	}
 	var problems []error
 	if cfg.TableName == "" {

@@ -167,7 +167,7 @@ func (e *Env) leatPlatforms() *leat.Platforms {
 		accounts := e.leatAccounts
 		if accounts == nil {
 			// Deployed tenants reference their credentials as "secretsmanager:<secret id>".
-			accounts = leat.SchemeResolver{"secretsmanager": secretsmanager.NewLeatAccounts(awssm.NewFromConfig(e.awsCfg))}
+			accounts = leat.SchemeResolver{"secretsmanager": secretsmanager.NewLeatAccounts(awssm.NewFromConfig(e.awsCfg), e.cfg.LeatBaseURL)}
 		}
 		return leat.NewPlatforms(accounts, func(c *leat.Config) {
 			c.AttemptTimeout = e.cfg.LeatAttemptTimeout

@@ -1,11 +1,13 @@
 package app_test
 
 import (
+	"debug/elf"
 	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
 	"os"
+	"os/exec"
 	"path"
 	"path/filepath"
 	"reflect"
@@ -211,5 +213,173 @@ func checkStateMachines(t *testing.T, tmpl *samtemplate.Template, root string) {
 				t.Errorf("%s substitutes %s, which %s never uses", sm.LogicalID, name, sm.DefinitionURI)
 			}
 		}
+	}
+}
+
+// TestTemplateDeploysLeanAndLeastPrivileged reads template.yaml as
+// CloudFormation will: every function is built by the Makefile for
+// provided.al2023 on arm64, traced, logging JSON, with its own policies; no
+// statement grants a data-plane action on every resource.
+func TestTemplateDeploysLeanAndLeastPrivileged(t *testing.T) {
+	root, err := repo.Root()
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(filepath.Join(root, "template.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	top := doc.Content[0]
+	globals := child(child(top, "Globals"), "Function")
+	for key, want := range map[string]string{"Runtime": "provided.al2023", "Handler": "bootstrap", "Tracing": "Active"} {
+		if got := scalar(child(globals, key)); got != want {
+			t.Errorf("Globals.Function.%s = %q, want %q", key, got, want)
+		}
+	}
+	if archs := child(globals, "Architectures"); archs == nil || len(archs.Content) != 1 || archs.Content[0].Value != "arm64" {
+		t.Error("Globals.Function.Architectures is not [arm64]")
+	}
+	if scalar(child(child(globals, "LoggingConfig"), "LogFormat")) != "JSON" || child(child(globals, "LoggingConfig"), "LogGroup") == nil {
+		t.Error("functions do not log JSON to a log group with retention")
+	}
+	resources := child(top, "Resources")
+	functions := 0
+	for i := 0; i < len(resources.Content); i += 2 {
+		id, res := resources.Content[i].Value, resources.Content[i+1]
+		props := child(res, "Properties")
+		if scalar(child(res, "Type")) == "AWS::Serverless::Function" {
+			functions++
+			if scalar(child(child(res, "Metadata"), "BuildMethod")) != "makefile" || scalar(child(props, "CodeUri")) != "." {
+				t.Errorf("%s is not built by the Makefile (BuildMethod makefile, CodeUri .)", id)
+			}
+			if child(props, "Policies") == nil && child(props, "Role") == nil {
+				t.Errorf("%s has no policies of its own", id)
+			}
+		}
+		for _, statement := range statements(props) {
+			checkStatement(t, id, statement)
+		}
+	}
+	if functions == 0 {
+		t.Fatal("template.yaml declares no function; the test read nothing")
+	}
+}
+
+// dataPlane are the actions that read or change what the gateway keeps or
+// sends; each must name its resources.
+var dataPlane = []string{"dynamodb:", "secretsmanager:GetSecretValue", "states:StartExecution", "states:SendTask",
+	"events:PutEvents", "lambda:InvokeFunction", "sns:Publish", "sqs:", "s3:"}
+
+func checkStatement(t *testing.T, id string, statement *yaml.Node) {
+	t.Helper()
+	var actions []string
+	if a := child(statement, "Action"); a != nil {
+		if a.Kind == yaml.SequenceNode {
+			for _, n := range a.Content {
+				actions = append(actions, n.Value)
+			}
+		} else {
+			actions = append(actions, a.Value)
+		}
+	}
+	resource := child(statement, "Resource")
+	everything := resource == nil || resource.Value == "*" ||
+		resource.Kind == yaml.SequenceNode && slices.ContainsFunc(resource.Content, func(n *yaml.Node) bool { return n.Value == "*" })
+	for _, action := range actions {
+		if strings.Contains(action, "*") && !strings.HasSuffix(action, ":*") {
+			continue
+		}
+		if action == "*" || strings.HasSuffix(action, ":*") {
+			t.Errorf("%s grants %s: name the actions", id, action)
+		}
+		if everything && slices.ContainsFunc(dataPlane, func(p string) bool { return strings.HasPrefix(action, p) }) {
+			t.Errorf("%s grants %s on every resource", id, action)
+		}
+	}
+}
+
+// statements finds every IAM statement under a resource's properties:
+// inline policies, SAM policy statements and topic policies.
+func statements(n *yaml.Node) []*yaml.Node {
+	if n == nil {
+		return nil
+	}
+	var found []*yaml.Node
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i < len(n.Content); i += 2 {
+			if n.Content[i].Value == "Statement" {
+				found = append(found, n.Content[i+1].Content...)
+				continue
+			}
+			found = append(found, statements(n.Content[i+1])...)
+		}
+	}
+	if n.Kind == yaml.SequenceNode {
+		for _, c := range n.Content {
+			found = append(found, statements(c)...)
+		}
+	}
+	return found
+}
+
+func child(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+func scalar(n *yaml.Node) string {
+	if n == nil {
+		return ""
+	}
+	return n.Value
+}
+
+// TestSamBuildsEveryFunctionFromTheMakefile runs what `sam build` runs for
+// each function, make build-<LogicalId> with ARTIFACTS_DIR, and checks that
+// it leaves an arm64 Linux executable named bootstrap there.
+func TestSamBuildsEveryFunctionFromTheMakefile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds every function")
+	}
+	if _, err := exec.LookPath("make"); err != nil {
+		t.Skip("make is not installed")
+	}
+	root, err := repo.Root()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl, err := samtemplate.Load(filepath.Join(root, "template.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fn := range tmpl.Functions {
+		t.Run(fn.LogicalID, func(t *testing.T) {
+			t.Parallel()
+			artifacts := t.TempDir()
+			cmd := exec.Command("make", "-s", "build-"+fn.LogicalID, "ARTIFACTS_DIR="+artifacts)
+			cmd.Dir = root
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("make build-%s: %v\n%s", fn.LogicalID, err, out)
+			}
+			bin, err := elf.Open(filepath.Join(artifacts, "bootstrap"))
+			if err != nil {
+				t.Fatalf("no bootstrap executable: %v", err)
+			}
+			defer bin.Close()
+			if bin.Machine != elf.EM_AARCH64 || bin.Type != elf.ET_EXEC {
+				t.Errorf("bootstrap is %v %v, want an arm64 executable", bin.Machine, bin.Type)
+			}
+		})
 	}
 }

@@ -3,6 +3,7 @@
 package secretsmanager
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -23,11 +24,18 @@ type API interface {
 // LeatAccounts resolves a secret id to a Leat account. The secret is a JSON
 // object: {"api_url": "...", "personal_access_token": "..."} or, for OAuth
 // client credentials, {"api_url": "...", "client_id": "...", "client_secret": "..."},
-// with an optional "account_secret" that signs loyalty token URLs.
-type LeatAccounts struct{ api API }
+// with an optional "account_secret" that signs loyalty token URLs. A secret
+// without "api_url" uses the deployment's Leat host.
+type LeatAccounts struct {
+	api         API
+	defaultHost string
+}
 
-// NewLeatAccounts reads accounts through the client.
-func NewLeatAccounts(api API) *LeatAccounts { return &LeatAccounts{api: api} }
+// NewLeatAccounts reads accounts through the client; defaultHost is the
+// Leat API host of secrets that name none.
+func NewLeatAccounts(api API, defaultHost string) *LeatAccounts {
+	return &LeatAccounts{api: api, defaultHost: defaultHost}
+}
 
 type leatSecret struct {
 	APIURL              string `json:"api_url"`
@@ -51,7 +59,7 @@ func (l *LeatAccounts) Account(ctx context.Context, secretID string) (leat.Accou
 		// The error text could quote the secret; say only where it is.
 		return leat.Account{}, fmt.Errorf("%w: secret %s is not a JSON object", loyalty.ErrPlatformCredentials, secretID)
 	}
-	acc := leat.Account{BaseURL: s.APIURL, AccountSecret: s.AccountSecret}
+	acc := leat.Account{BaseURL: cmp.Or(s.APIURL, l.defaultHost), AccountSecret: s.AccountSecret}
 	switch {
 	case s.PersonalAccessToken != "":
 		acc.Credentials = leat.PersonalAccessToken(s.PersonalAccessToken)

@@ -27,7 +27,7 @@ func text(s string) *string { return &s }
 
 func TestLeatAccounts(t *testing.T) {
 	store := secrets{
-		"leat/pat":     text(`{"api_url":"https://api.leat.com","personal_access_token":"pat-secret-value"}`),
+		"leat/pat":     text(`{"api_url":"https://staging.leat.test","personal_access_token":"pat-secret-value"}`),
 		"leat/oauth":   text(`{"client_id":"42","client_secret":"client-secret-value"}`),
 		"leat/empty":   text(`{"api_url":"https://api.leat.com"}`),
 		"leat/garbage": text(`personal_access_token=pat-secret-value`),
@@ -38,13 +38,13 @@ func TestLeatAccounts(t *testing.T) {
 		baseURL string
 		err     error
 	}{
-		{"leat/pat", "https://api.leat.com", nil},
-		{"leat/oauth", "", nil},
+		{"leat/pat", "https://staging.leat.test", nil},
+		{"leat/oauth", "https://api.leat.com", nil},
 		{"leat/empty", "", loyalty.ErrPlatformCredentials},
 		{"leat/garbage", "", loyalty.ErrPlatformCredentials},
 		{"leat/binary", "", loyalty.ErrPlatformCredentials},
 	}
-	accounts := secretsmanager.NewLeatAccounts(store)
+	accounts := secretsmanager.NewLeatAccounts(store, "https://api.leat.com")
 	for _, tt := range tests {
 		t.Run(tt.id, func(t *testing.T) {
 			acc, err := accounts.Account(context.Background(), tt.id)
