@@ -36,5 +36,8 @@ func Functions() map[string]app.Builder {
 		"list-orders":       app.ListOrders,
 		"return-order-step": app.ReturnOrderStep,
 		"close-return":      app.CloseReturn,
+
+		"list-checkouts-for-ops":    app.ListCheckoutsForOps,
+		"retry-checkout-settlement": app.RetryCheckoutSettlement,
 	}
 }

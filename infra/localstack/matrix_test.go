@@ -53,6 +53,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{http.MethodGet, "/v1/orders/" + orderID, tenancy.ScopeBackend, "", true},
 		{http.MethodPost, "/v1/orders/" + orderID + "/returns", tenancy.ScopeBackend, `{"return_id":"R2","full":true}`, true},
 		{http.MethodGet, "/v1/orders/" + orderID + "/returns/R1", tenancy.ScopeBackend, "", true},
+		{http.MethodGet, "/v1/ops/checkouts", tenancy.ScopeOps, "", false},
+		{http.MethodPost, "/v1/ops/checkouts/" + done.CheckoutID + "/retry-compensation", tenancy.ScopeOps, "", true},
 	}
 	assertCoversTheAPI(t, routes)
 
@@ -63,7 +65,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 	for scope := range keys {
 		elsewhere[scope] = issueKey(t, stack.Tenant, scope, []tenancy.LocationID{stack.Tenant.Locations[1].ID}, false)
 	}
-	others := map[tenancy.Scope]string{tenancy.ScopePOS: otherTenantKey(t, tenancy.ScopePOS, "shop-1"), tenancy.ScopeBackend: otherTenantKey(t, tenancy.ScopeBackend, "shop-1")}
+	others := map[tenancy.Scope]string{}
+	for scope := range keys {
+		others[scope] = otherTenantKey(t, scope, "shop-1")
+	}
 
 	stack.Sandbox.ClearRequests()
 	for _, route := range routes {

@@ -169,3 +169,13 @@ func ReturnOrderStep(env *Env) (any, error) {
 func CloseReturn(env *Env) (any, error) {
 	return sagaStep(env, env.Checkouts().CloseReturn), nil
 }
+
+// ListCheckoutsForOps lists a location's checkouts needing attention, for operators.
+func ListCheckoutsForOps(env *Env) (any, error) {
+	return api.ListCheckoutsForOps(env.Checkouts()).Lambda(env.API()), nil
+}
+
+// RetryCheckoutSettlement settles a checkout needing attention again, for operators.
+func RetryCheckoutSettlement(env *Env) (any, error) {
+	return api.RetryCheckoutSettlement(env.Checkouts()).Lambda(env.API()), nil
+}

@@ -28,6 +28,8 @@ type SagaInput struct {
 	Review Review `json:"review"`
 	// EarnPoints: the checkout has a customer, so the paid order earns points.
 	EarnPoints bool `json:"earn_points"`
+	// Resume, set by an operator's retry, runs only that part of the saga.
+	Resume Resume `json:"resume,omitempty"`
 }
 
 func sagaInput(c ledger.Checkout) SagaInput {

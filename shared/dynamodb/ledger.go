@@ -38,13 +38,14 @@ func checkoutPK(tenant tenancy.TenantID, id ledger.CheckoutID) string {
 // checkoutDetails are the parts of a checkout written as one JSON document:
 // the saga reads them whole and no query looks inside.
 type checkoutDetails struct {
-	Basket    ledger.Basket     `json:"basket"`
-	Discounts []ledger.Discount `json:"discounts,omitempty"`
-	Totals    ledger.Totals     `json:"totals"`
-	Payment   *ledger.Payment   `json:"payment,omitempty"`
-	Refusal   *ledger.Refusal   `json:"refusal,omitempty"`
-	Result    *ledger.Result    `json:"result,omitempty"`
-	Returned  ledger.Returned   `json:"returned,omitzero"`
+	Basket    ledger.Basket          `json:"basket"`
+	Discounts []ledger.Discount      `json:"discounts,omitempty"`
+	Totals    ledger.Totals          `json:"totals"`
+	Payment   *ledger.Payment        `json:"payment,omitempty"`
+	Refusal   *ledger.Refusal        `json:"refusal,omitempty"`
+	Result    *ledger.Result         `json:"result,omitempty"`
+	Returned  ledger.Returned        `json:"returned,omitzero"`
+	Retries   []ledger.OperatorRetry `json:"retries,omitempty"`
 }
 
 type checkoutItem struct {
@@ -73,27 +74,29 @@ type checkoutItem struct {
 }
 
 type stepItem struct {
-	PK           string    `dynamodbav:"pk"`
-	SK           string    `dynamodbav:"sk"`
-	State        string    `dynamodbav:"state"`
-	Details      string    `dynamodbav:"details"`
-	LeatUUID     string    `dynamodbav:"leat_uuid,omitempty"`
-	ReversalUUID string    `dynamodbav:"reversal_uuid,omitempty"`
-	FailureCode  string    `dynamodbav:"failure_code,omitempty"`
-	Failure      string    `dynamodbav:"failure,omitempty"`
-	Attempts     int       `dynamodbav:"attempts"`
-	Unapplied    bool      `dynamodbav:"unapplied,omitempty"`
-	LeaseUntil   time.Time `dynamodbav:"lease_until,omitempty"`
-	IntentAt     time.Time `dynamodbav:"intent_at"`
-	DoneAt       time.Time `dynamodbav:"done_at,omitempty"`
-	ReversedAt   time.Time `dynamodbav:"reversed_at,omitempty"`
-	Version      int64     `dynamodbav:"version"`
+	PK           string `dynamodbav:"pk"`
+	SK           string `dynamodbav:"sk"`
+	State        string `dynamodbav:"state"`
+	Details      string `dynamodbav:"details"`
+	LeatUUID     string `dynamodbav:"leat_uuid,omitempty"`
+	ReversalUUID string `dynamodbav:"reversal_uuid,omitempty"`
+	FailureCode  string `dynamodbav:"failure_code,omitempty"`
+	Failure      string `dynamodbav:"failure,omitempty"`
+	Attempts     int    `dynamodbav:"attempts"`
+	Unapplied    bool   `dynamodbav:"unapplied,omitempty"`
+	// AttentionFrom is the state an operator's retry reopens the step to.
+	AttentionFrom string    `dynamodbav:"attention_from,omitempty"`
+	LeaseUntil    time.Time `dynamodbav:"lease_until,omitempty"`
+	IntentAt      time.Time `dynamodbav:"intent_at"`
+	DoneAt        time.Time `dynamodbav:"done_at,omitempty"`
+	ReversedAt    time.Time `dynamodbav:"reversed_at,omitempty"`
+	Version       int64     `dynamodbav:"version"`
 }
 
 func toCheckoutItem(c ledger.Checkout) (checkoutItem, error) {
 	details, err := json.Marshal(checkoutDetails{
 		Basket: c.Basket, Discounts: c.Discounts, Totals: c.Totals, Payment: c.Payment, Refusal: c.Refusal, Result: c.Result,
-		Returned: c.Returned,
+		Returned: c.Returned, Retries: c.Retries,
 	})
 	if err != nil {
 		return checkoutItem{}, wrap("marshal checkout", err)
@@ -118,7 +121,7 @@ func (i checkoutItem) checkout(tenant tenancy.TenantID) (ledger.Checkout, error)
 		POSOrderID: i.POSOrderID, Status: ledger.CheckoutStatus(i.Status), ContactUUID: i.ContactUUID,
 		Currency: money.Currency(i.Currency), Basket: d.Basket, Discounts: d.Discounts, Totals: d.Totals,
 		PointsBefore: i.PointsBefore, PaymentDeadline: i.PaymentDeadline, Payment: d.Payment, Refusal: d.Refusal,
-		Result: d.Result, Returned: d.Returned, ExecutionARN: i.ExecutionARN, TaskToken: i.TaskToken, RequestKey: i.RequestKey,
+		Result: d.Result, Returned: d.Returned, Retries: d.Retries, ExecutionARN: i.ExecutionARN, TaskToken: i.TaskToken, RequestKey: i.RequestKey,
 		ClaimLinkIssued: i.ClaimLinkIssued, CreatedAt: i.CreatedAt, UpdatedAt: i.UpdatedAt, Version: i.Version,
 	}, nil
 }
@@ -132,7 +135,8 @@ func toStepItem(tenant tenancy.TenantID, s ledger.Step) (stepItem, error) {
 		PK: checkoutPK(tenant, s.Checkout), SK: stepSKPrefix + string(s.ID), State: string(s.State),
 		Details: string(details), LeatUUID: s.LeatUUID, ReversalUUID: s.ReversalUUID,
 		FailureCode: s.FailureCode, Failure: s.Failure, Attempts: s.Attempts, Unapplied: s.Unapplied, LeaseUntil: s.LeaseUntil,
-		IntentAt: s.IntentAt, DoneAt: s.DoneAt, ReversedAt: s.ReversedAt, Version: s.Version,
+		AttentionFrom: string(s.AttentionFrom),
+		IntentAt:      s.IntentAt, DoneAt: s.DoneAt, ReversedAt: s.ReversedAt, Version: s.Version,
 	}, nil
 }
 
@@ -141,7 +145,8 @@ func (i stepItem) step(checkout ledger.CheckoutID) (ledger.Step, error) {
 		Checkout: checkout, ID: ledger.StepID(strings.TrimPrefix(i.SK, stepSKPrefix)), State: ledger.StepState(i.State),
 		LeatUUID: i.LeatUUID, ReversalUUID: i.ReversalUUID, FailureCode: i.FailureCode, Failure: i.Failure,
 		Attempts: i.Attempts, Unapplied: i.Unapplied, LeaseUntil: i.LeaseUntil, IntentAt: i.IntentAt, DoneAt: i.DoneAt,
-		ReversedAt: i.ReversedAt, Version: i.Version,
+		AttentionFrom: ledger.StepState(i.AttentionFrom),
+		ReversedAt:    i.ReversedAt, Version: i.Version,
 	}
 	if err := json.Unmarshal([]byte(i.Details), &s.Details); err != nil {
 		return ledger.Step{}, wrap("unmarshal step details", err)

@@ -117,9 +117,11 @@ var checkoutTransitions = map[CheckoutStatus][]CheckoutStatus{
 	CheckoutAwaitingPayment: {CheckoutConfirming, CheckoutCompensating},
 	// Confirming may still turn to compensating: a payment reported just as
 	// the deadline struck loses to it.
-	CheckoutConfirming:     {CheckoutCompleted, CheckoutNeedsAttention, CheckoutCompensating},
-	CheckoutCompensating:   {CheckoutCancelled, CheckoutNeedsAttention},
-	CheckoutNeedsAttention: {CheckoutCompleted, CheckoutCancelled},
+	CheckoutConfirming:   {CheckoutCompleted, CheckoutNeedsAttention, CheckoutCompensating},
+	CheckoutCompensating: {CheckoutCancelled, CheckoutNeedsAttention},
+	// An operator's retry takes a checkout needing attention back to
+	// settling, the way its payment points.
+	CheckoutNeedsAttention: {CheckoutCompleted, CheckoutCancelled, CheckoutConfirming, CheckoutCompensating},
 }
 
 // Final reports whether the saga has ended for this checkout.
@@ -198,7 +200,9 @@ type Checkout struct {
 	// there and not by attaching a customer at the till as well.
 	ClaimLinkIssued bool
 	// Returned is what the order's returns have taken so far.
-	Returned  Returned
+	Returned Returned
+	// Retries are the operators' retries of a checkout that needed attention.
+	Retries   []OperatorRetry
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	// Version guards against lost updates: each save expects the version read.
@@ -214,6 +218,14 @@ func (c Checkout) MoveTo(s CheckoutStatus, at time.Time) (Checkout, error) {
 		}
 	}
 	return c, &TransitionError{What: "checkout " + string(c.ID), From: string(c.Status), To: string(s)}
+}
+
+// OperatorRetry records an operator's retry of a checkout's settlement.
+type OperatorRetry struct {
+	At time.Time `json:"at"`
+	// By is the name of the API key that asked for it.
+	By           string `json:"by"`
+	ExecutionARN string `json:"execution_arn"`
 }
 
 // Anonymous reports a checkout without a customer: it earns points later,

@@ -160,6 +160,9 @@ type Step struct {
 	// Unapplied: Leat refused the last call before acting on it (rate
 	// limit, maintenance), so the next attempt may call again at once.
 	Unapplied bool
+	// AttentionFrom is the state a step needing attention was in when the
+	// saga gave up on it, to which an operator's retry reopens it.
+	AttentionFrom StepState
 	// LeaseUntil: until then the invocation that recorded the intent may
 	// still be calling Leat, so nobody else reconciles the step.
 	LeaseUntil time.Time
@@ -254,7 +257,20 @@ func (s Step) NeedAttention(code, reason string, at time.Time) (Step, error) {
 	if s.State != StepPending && s.State != StepReversing {
 		return s, s.transition(StepNeedsAttention)
 	}
+	s.AttentionFrom = s.State
 	s.State, s.FailureCode, s.Failure, s.DoneAt, s.LeaseUntil = StepNeedsAttention, code, reason, at.UTC(), time.Time{}
+	return s, nil
+}
+
+// Reopen puts a step needing attention back where the saga gave up on it,
+// for an operator's retry: its outcome in Leat is read again before any
+// call, as after a lost answer.
+func (s Step) Reopen() (Step, error) {
+	if s.State != StepNeedsAttention || s.AttentionFrom != StepPending && s.AttentionFrom != StepReversing {
+		return s, s.transition(s.AttentionFrom)
+	}
+	s.State, s.AttentionFrom, s.FailureCode, s.Failure, s.DoneAt = s.AttentionFrom, "", "", "", time.Time{}
+	s.LeaseUntil, s.Unapplied = time.Time{}, false
 	return s, nil
 }
 

@@ -1,0 +1,6 @@
+// Command retry-checkout-settlement settles a checkout needing attention again once an operator fixed the cause.
+package main
+
+import "github.com/leatpos/gateway/shared/app"
+
+func main() { app.Start("retry-checkout-settlement", app.RetryCheckoutSettlement) }

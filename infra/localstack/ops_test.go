@@ -1,0 +1,125 @@
+package localstack_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"slices"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/leatpos/gateway/infra/repo"
+	"github.com/leatpos/gateway/shared/ledger"
+)
+
+// TestOperatorRetriesAStuckCheckout drives a checkout into needs_attention
+// (Leat failing every reversal of its reward), sees the alert event and the
+// operators' list, fixes Leat, retries through the ops API, and ends with
+// the points given back, the checkout cancelled, the retry recorded and the
+// outcome published.
+func TestOperatorRetriesAStuckCheckout(t *testing.T) {
+	contact := newCustomer(t, 1000)
+	b := newBasket(contact).reward(rewardUUID(t, rewardFreeCoffee), "")
+	v := startCheckout(t, b)
+	if balance(t, contact) >= 1000 {
+		t.Fatal("the reward's points were not taken while reserving")
+	}
+	withFaults(t, "server_error POST /reward-receptions/{uuid}/reverse")
+	stuck := report(t, v.CheckoutID, "failed")
+	if stuck.Status != "needs_attention" {
+		t.Fatalf("with every reversal failing the checkout is %s", stuck.Status)
+	}
+	explained := false
+	for _, s := range stuck.Steps {
+		explained = explained || s.State == "needs_attention" && s.Detail != ""
+	}
+	if !explained {
+		t.Fatalf("no step says why the checkout needs attention: %+v", stuck.Steps)
+	}
+
+	events, details := outcomeEvents(t, b.OrderID, 1)
+	if len(events) != 1 || events[0].DetailType != "saga.needs_attention" || len(details[0].Problems) == 0 {
+		t.Fatalf("events %+v", details)
+	}
+	if !alertRuleMatches(t, events[0].Source, events[0].DetailType) {
+		t.Errorf("the template's alert rule does not match %s %s", events[0].Source, events[0].DetailType)
+	}
+
+	ops := func(method, path string) answer {
+		return call(t, request{Method: method, Path: path, Key: stack.OpsKey, Headers: map[string]string{"Location-Id": "shop-1"}})
+	}
+	var list struct {
+		Checkouts []checkoutView `json:"checkouts"`
+	}
+	if err := json.Unmarshal(ops(http.MethodGet, "/v1/ops/checkouts").Body, &list); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(list.Checkouts, func(c checkoutView) bool { return c.CheckoutID == v.CheckoutID && c.Status == "needs_attention" }) {
+		t.Fatalf("the operators' list does not show the checkout")
+	}
+	if a := call(t, request{Method: http.MethodPost, Path: "/v1/ops/checkouts/" + v.CheckoutID + "/retry-compensation"}); a.Status != http.StatusForbidden {
+		t.Fatalf("a till's key retried a settlement: %d %s", a.Status, a.Body)
+	}
+
+	stack.Sandbox.ClearFaults()
+	a := ops(http.MethodPost, "/v1/ops/checkouts/"+v.CheckoutID+"/retry-compensation")
+	if a.Status != http.StatusOK && a.Status != http.StatusAccepted {
+		t.Fatalf("retry: %d %s", a.Status, a.Body)
+	}
+	done := settle(t, v.CheckoutID)
+	if done.Status != "cancelled" || balance(t, contact) != 1000 {
+		t.Fatalf("after the retry the checkout is %s and the balance %d, want cancelled and 1000", done.Status, balance(t, contact))
+	}
+	if again := ops(http.MethodPost, "/v1/ops/checkouts/"+v.CheckoutID+"/retry-compensation"); again.Status != http.StatusConflict || again.problemCode(t) != "checkout_state_conflict" {
+		t.Fatalf("a second retry of a settled checkout: %d %s", again.Status, again.Body)
+	}
+
+	c, _, err := stack.Ledger.Checkout(context.Background(), "demo", ledger.CheckoutID(v.CheckoutID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Retries) != 1 || c.Retries[0].By != "demo operator" || c.Retries[0].ExecutionARN == "" || c.ExecutionARN != c.Retries[0].ExecutionARN {
+		t.Fatalf("retries recorded %+v, execution %s", c.Retries, c.ExecutionARN)
+	}
+	if status, _ := execution(t, v.CheckoutID); status != "FAILED" {
+		t.Errorf("the first execution is %s, want FAILED as it ended in needs attention", status)
+	}
+	events, _ = outcomeEvents(t, b.OrderID, 2)
+	if len(events) != 2 || events[1].DetailType != "checkout.compensated" {
+		t.Fatalf("after the retry the events are %v", events)
+	}
+	assertLedgerMatchesSandbox(t, b.OrderID)
+}
+
+// alertRuleMatches reads the template's rule that sends sagas needing
+// attention to the alerts topic and tells whether an event matches it.
+func alertRuleMatches(t *testing.T, source, detailType string) bool {
+	t.Helper()
+	file, err := repo.Path("template.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tmpl struct {
+		Resources struct {
+			Rule struct {
+				Properties struct {
+					EventPattern struct {
+						Source     []string `yaml:"source"`
+						DetailType []string `yaml:"detail-type"`
+					} `yaml:"EventPattern"`
+				} `yaml:"Properties"`
+			} `yaml:"NeedsAttentionAlertRule"`
+		} `yaml:"Resources"`
+	}
+	if err := yaml.Unmarshal(raw, &tmpl); err != nil {
+		t.Fatal(err)
+	}
+	pattern := tmpl.Resources.Rule.Properties.EventPattern
+	return slices.Contains(pattern.Source, source) && slices.Contains(pattern.DetailType, detailType)
+}

@@ -1,0 +1,67 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/leatpos/gateway/shared/checkout"
+	"github.com/leatpos/gateway/shared/ledger"
+	"github.com/leatpos/gateway/shared/tenancy"
+)
+
+// ListCheckoutsForOps answers GET /v1/ops/checkouts: a location's checkouts
+// needing attention (or in ?status=), with their steps.
+func ListCheckoutsForOps(svc *checkout.Service) Route {
+	return Route{Scope: tenancy.ScopeOps, Handle: func(ctx context.Context, r Request) (Response, error) {
+		location, err := queryLocation(r)
+		if err != nil {
+			return Response{}, err
+		}
+		q := ledger.OrderQuery{Location: location, Status: ledger.CheckoutStatus(r.Query("status")), Cursor: r.Query("cursor"), Limit: 20}
+		if q.Status != "" && !slices.Contains(ledger.CheckoutStatuses(), q.Status) {
+			return Response{}, Invalid("status", "oneof", "must be one of a checkout's statuses")
+		}
+		if raw := r.Query("limit"); raw != "" {
+			if q.Limit, err = strconv.Atoi(raw); err != nil || q.Limit < 1 || q.Limit > 50 {
+				return Response{}, Invalid("limit", "range", "must be a whole number from 1 to 50")
+			}
+		}
+		views, next, err := svc.ForOperators(ctx, r.Principal, q)
+		if err != nil {
+			return Response{}, err
+		}
+		out := opsCheckoutsJSON{Checkouts: []checkoutJSON{}}
+		if next != "" {
+			out.NextCursor = &next
+		}
+		for _, v := range views {
+			out.Checkouts = append(out.Checkouts, checkoutOf(v))
+		}
+		return OK(out), nil
+	}}
+}
+
+type opsCheckoutsJSON struct {
+	Checkouts  []checkoutJSON `json:"checkouts"`
+	NextCursor *string        `json:"next_cursor"`
+}
+
+// RetryCheckoutSettlement answers POST
+// /v1/ops/checkouts/{checkout_id}/retry-compensation: a checkout needing
+// attention is settled again, giving back what it holds, or confirming it
+// when it was paid.
+func RetryCheckoutSettlement(svc *checkout.Service) Route {
+	return Route{Scope: tenancy.ScopeOps, Idempotent: true, Handle: func(ctx context.Context, r Request) (Response, error) {
+		id, err := checkoutIDParam(r)
+		if err != nil {
+			return Response{}, err
+		}
+		v, err := svc.RetrySettlement(ctx, r.Principal, r.Location, id)
+		if err != nil {
+			return Response{}, err
+		}
+		return settled(v, http.StatusOK), nil
+	}}
+}
