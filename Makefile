@@ -15,8 +15,9 @@ run: node-deps
 	$(GO) run ./infra/cmd/localstack -env-file build/localstack.env
 
 ## test: every check CI runs: lint, vet and all Go tests with the race detector, with one
-## DynamoDB Local shared by the whole run.
-test: node-deps lint vet build fuzz-short
+## DynamoDB Local shared by the whole run. The tests build every function through the
+## targets sam build runs, so the build is checked without building twice.
+test: node-deps lint vet fuzz-short
 	$(GO) run ./infra/cmd/ddblocal -- $(GO) test -race -count=1 ./...
 
 ## build: every function as the bootstrap binary Lambda runs (provided.al2023, arm64),

@@ -10,17 +10,20 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/leatpos/gateway/shared/checkout"
+	"github.com/leatpos/gateway/shared/ledger"
 	"github.com/leatpos/gateway/shared/money"
 	"github.com/leatpos/gateway/shared/tenancy"
 )
 
-// admin carries out one command against a directory.
+// admin carries out one command against a directory, or the checkouts.
 type admin struct {
-	dir tenancy.Directory
-	out io.Writer
+	dir       tenancy.Directory
+	checkouts *checkout.Service
+	out       io.Writer
 }
 
-const usage = "usage: gateway-admin create-tenant|create-key|list-keys|disable-key [flags]; -h after a command lists its flags"
+const usage = "usage: gateway-admin create-tenant|create-key|list-keys|disable-key|stuck-checkouts|retry-checkout [flags]; -h after a command lists its flags"
 
 func (a admin) run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
@@ -35,6 +38,10 @@ func (a admin) run(ctx context.Context, args []string) error {
 		return a.listKeys(ctx, args[1:])
 	case "disable-key":
 		return a.disableKey(ctx, args[1:])
+	case "stuck-checkouts":
+		return a.stuckCheckouts(ctx, args[1:])
+	case "retry-checkout":
+		return a.retryCheckout(ctx, args[1:])
 	}
 	return fmt.Errorf("unknown command %q; %s", args[0], usage)
 }
@@ -201,4 +208,82 @@ func (a admin) findKey(ctx context.Context, raw, id string, tenant tenancy.Tenan
 		return tenancy.APIKey{}, fmt.Errorf("%w: tenant %s has no key %s", tenancy.ErrUnknownKey, tenant, id)
 	}
 	return tenancy.APIKey{}, errors.New("name the key with -key, or with -id and -tenant")
+}
+
+// operator acts for the tenant as its operators' keys do, at every location.
+func (a admin) operator(ctx context.Context, tenant tenancy.TenantID) (tenancy.Principal, error) {
+	t, err := a.dir.Tenant(ctx, tenant)
+	if err != nil {
+		return tenancy.Principal{}, err
+	}
+	p := tenancy.Principal{Tenant: t.ID, KeyName: "gateway-admin", Scopes: []tenancy.Scope{tenancy.ScopeOps}}
+	for _, l := range t.Locations {
+		p.Locations = append(p.Locations, l.ID)
+	}
+	return p, nil
+}
+
+// stuckCheckouts prints a location's checkouts needing attention, as
+// GET /v1/ops/checkouts answers them: one line per step that needs it.
+func (a admin) stuckCheckouts(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("stuck-checkouts", flag.ContinueOnError)
+	tenantID := fs.String("tenant", "", "tenant id")
+	location := fs.String("location", "", "location id")
+	status := fs.String("status", string(ledger.CheckoutNeedsAttention), "the status to list")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	p, err := a.operator(ctx, tenancy.TenantID(*tenantID))
+	if err != nil {
+		return err
+	}
+	views, next, err := a.checkouts.ForOperators(ctx, p, ledger.OrderQuery{
+		Location: tenancy.LocationID(*location), Status: ledger.CheckoutStatus(*status), Limit: 50,
+	})
+	if err != nil {
+		return err
+	}
+	w := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "CHECKOUT\tSTATUS\tUPDATED\tSTEP\tWHY")
+	for _, v := range views {
+		c, shown := v.Checkout, false
+		for _, step := range v.Steps {
+			if step.State == ledger.StepNeedsAttention {
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", c.ID, c.Status, c.UpdatedAt.Format(time.RFC3339), step.ID, step.Failure)
+				shown = true
+			}
+		}
+		if !shown {
+			fmt.Fprintf(w, "%s\t%s\t%s\t-\t-\n", c.ID, c.Status, c.UpdatedAt.Format(time.RFC3339))
+		}
+	}
+	if next != "" {
+		fmt.Fprintln(w, "(more: this lists the newest 50)")
+	}
+	return w.Flush()
+}
+
+// retryCheckout settles a checkout needing attention again, as
+// POST /v1/ops/checkouts/{id}/retry-compensation does.
+func (a admin) retryCheckout(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("retry-checkout", flag.ContinueOnError)
+	tenantID := fs.String("tenant", "", "tenant id")
+	id := fs.String("checkout", "", "the checkout id, <location>.<order id>")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	checkoutID, err := ledger.ParseCheckoutID(*id)
+	if err != nil {
+		return err
+	}
+	p, err := a.operator(ctx, tenancy.TenantID(*tenantID))
+	if err != nil {
+		return err
+	}
+	v, err := a.checkouts.RetrySettlement(ctx, p, "", checkoutID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.out, "checkout %s is %s; execution %s\n", v.Checkout.ID, v.Checkout.Status, v.Checkout.ExecutionARN)
+	return nil
 }

@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/leatpos/gateway/infra/ddblocal/ddblocaltest"
+	"github.com/leatpos/gateway/shared/checkout"
 	"github.com/leatpos/gateway/shared/dynamodb"
+	"github.com/leatpos/gateway/shared/ledger"
 	"github.com/leatpos/gateway/shared/tenancy"
 )
 
@@ -87,5 +89,94 @@ func TestAdminCreatesTenantsAndKeys(t *testing.T) {
 		if err := a.run(ctx, args); err == nil {
 			t.Errorf("%v was accepted", args)
 		}
+	}
+}
+
+// startedExecutions is a saga that records what it is asked to start.
+type startedExecutions struct{ started []string }
+
+func (e *startedExecutions) Start(_ context.Context, name string, in checkout.SagaInput) (string, error) {
+	e.started = append(e.started, name+" "+string(in.Resume))
+	return "arn:aws:states:us-east-1:000000000000:execution:CheckoutStateMachine:" + name, nil
+}
+func (e *startedExecutions) Resume(context.Context, string, checkout.PaymentEvent) error { return nil }
+func (e *startedExecutions) StartReturn(context.Context, string, checkout.ReturnInput) (string, error) {
+	return "", errors.New("no returns here")
+}
+
+// TestAdminRetriesAStuckCheckout lists a checkout needing attention with the
+// reason of its step, and retries it: the step is reopened where the saga
+// gave up, the checkout goes back to giving back, an execution resumes the
+// compensation, and the retry is recorded as the admin's.
+func TestAdminRetriesAStuckCheckout(t *testing.T) {
+	table, _, _ := ddblocaltest.NewTable(t)
+	dir, store := dynamodb.NewDirectory(table), dynamodb.NewLedgerStore(table)
+	executions := &startedExecutions{}
+	svc := checkout.NewService(dir, nil, store, executions, nil, time.Now)
+	svc.AnswerWithin = 10 * time.Millisecond
+	ctx := context.Background()
+	var out bytes.Buffer
+	a := admin{dir: dir, checkouts: svc, out: &out}
+	if err := a.run(ctx, []string{"create-tenant", "-id", "acme", "-name", "Acme", "-credentials", "secretsmanager:leat/acme",
+		"-location", "amsterdam=shop-ams"}); err != nil {
+		t.Fatal(err)
+	}
+
+	now := time.Now().UTC()
+	id, _ := ledger.NewCheckoutID("amsterdam", "T-7")
+	c := ledger.Checkout{Tenant: "acme", ID: id, Location: "amsterdam", POSOrderID: "T-7", Currency: "EUR",
+		Status: ledger.CheckoutReserving, Basket: ledger.Basket{Lines: []ledger.Line{{ID: "1", SKU: "C", Name: "Coffee", Quantity: 1, UnitPrice: 300}}},
+		Payment: &ledger.Payment{Outcome: ledger.PaymentFailed, At: now}, CreatedAt: now, UpdatedAt: now}
+	if err := store.CreateCheckout(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	stepID, _ := ledger.NewStepID(ledger.StepVoucherLock, "vouchers[0]")
+	step, _, err := store.RecordIntent(ctx, "acme", ledger.NewStep(id, stepID, ledger.StepDetails{VoucherCode: "WELCOME"}, now, now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stuck, _ := step.NeedAttention("unresolved", "Leat kept failing the release", now)
+	if _, err := store.SaveStep(ctx, "acme", stuck); err != nil {
+		t.Fatal(err)
+	}
+	for _, to := range []ledger.CheckoutStatus{ledger.CheckoutCompensating, ledger.CheckoutNeedsAttention} {
+		loaded, _, err := store.Checkout(ctx, "acme", id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		moved, err := loaded.MoveTo(to, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := store.SaveCheckout(ctx, moved); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	out.Reset()
+	if err := a.run(ctx, []string{"stuck-checkouts", "-tenant", "acme", "-location", "amsterdam"}); err != nil {
+		t.Fatal(err)
+	}
+	if listed := out.String(); !strings.Contains(listed, string(id)) || !strings.Contains(listed, "Leat kept failing the release") {
+		t.Fatalf("stuck-checkouts printed:\n%s", listed)
+	}
+
+	out.Reset()
+	if err := a.run(ctx, []string{"retry-checkout", "-tenant", "acme", "-checkout", string(id)}); err != nil {
+		t.Fatal(err)
+	}
+	if len(executions.started) != 1 || !strings.HasSuffix(executions.started[0], "-retry-1 compensation") {
+		t.Fatalf("started %v", executions.started)
+	}
+	retried, steps, err := store.Checkout(ctx, "acme", id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if retried.Status != ledger.CheckoutCompensating || len(retried.Retries) != 1 || retried.Retries[0].By != "gateway-admin" ||
+		len(steps) != 1 || steps[0].State != ledger.StepPending || steps[0].FailureCode != "" {
+		t.Fatalf("after the retry: %s, retries %+v, steps %+v", retried.Status, retried.Retries, steps)
+	}
+	if err := a.run(ctx, []string{"retry-checkout", "-tenant", "acme", "-checkout", string(id)}); err == nil {
+		t.Error("a checkout already settling was retried again")
 	}
 }

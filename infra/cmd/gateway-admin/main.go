@@ -4,9 +4,12 @@
 //	    -location amsterdam=<leat shop uuid> -location utrecht=<leat shop uuid>
 //	gateway-admin create-key -tenant acme -name "till 3" -scope pos -location amsterdam
 //	gateway-admin disable-key -key lpg_…
+//	gateway-admin stuck-checkouts -tenant acme -location amsterdam
+//	gateway-admin retry-checkout -tenant acme -checkout amsterdam.T1001
 //
-// It reads TABLE_NAME, DYNAMODB_ENDPOINT (for a local table) and the usual AWS
-// settings. A new key is printed once; only its SHA-256 is stored.
+// It reads TABLE_NAME, DYNAMODB_ENDPOINT (for a local table), for a retry
+// CHECKOUT_STATE_MACHINE_ARN, and the usual AWS settings. A new key is
+// printed once; only its SHA-256 is stored.
 package main
 
 import (
@@ -16,7 +19,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/config"
 
-	"github.com/leatpos/gateway/shared/dynamodb"
+	"github.com/leatpos/gateway/shared/app"
+	"github.com/leatpos/gateway/shared/logging"
 )
 
 func main() {
@@ -27,17 +31,17 @@ func main() {
 }
 
 func run(ctx context.Context, args []string) error {
-	table := os.Getenv("TABLE_NAME")
-	if table == "" {
-		return fmt.Errorf("set TABLE_NAME to the gateway's table")
+	cfg, err := app.ConfigFromEnv(os.Getenv)
+	if err != nil {
+		return err
 	}
 	awsCfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
 		return err
 	}
-	t, err := dynamodb.NewTable(dynamodb.NewClient(awsCfg, os.Getenv("DYNAMODB_ENDPOINT")), table)
+	env, err := app.NewEnv(cfg, awsCfg, logging.New(os.Stderr, cfg.LogLevel))
 	if err != nil {
 		return err
 	}
-	return admin{dir: dynamodb.NewDirectory(t), out: os.Stdout}.run(ctx, args)
+	return admin{dir: env.Directory(), checkouts: env.Checkouts(), out: os.Stdout}.run(ctx, args)
 }
