@@ -39,5 +39,6 @@ func Functions() map[string]app.Builder {
 
 		"list-checkouts-for-ops":    app.ListCheckoutsForOps,
 		"retry-checkout-settlement": app.RetryCheckoutSettlement,
+		"retry-return":              app.RetryReturn,
 	}
 }

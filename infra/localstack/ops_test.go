@@ -7,6 +7,7 @@ import (
 	"os"
 	"slices"
 	"testing"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -122,4 +123,62 @@ func alertRuleMatches(t *testing.T, source, detailType string) bool {
 	}
 	pattern := tmpl.Resources.Rule.Properties.EventPattern
 	return slices.Contains(pattern.Source, source) && slices.Contains(pattern.DetailType, detailType)
+}
+
+// TestOperatorRetriesAStuckReturn returns an order whose reward Leat will
+// not give back, sees the return need attention, fixes Leat, retries it
+// through the ops API, and ends with the points back and the retry recorded.
+func TestOperatorRetriesAStuckReturn(t *testing.T) {
+	contact := newCustomer(t, 1000)
+	orderID, _ := paidOrder(t, newBasket(contact).reward(rewardUUID(t, rewardFreeCoffee), ""))
+	afterSale := balance(t, contact)
+	withFaults(t, "server_error POST /reward-receptions/{uuid}/reverse")
+	a, v := returnOrder(t, orderID, map[string]any{"return_id": "R1", "full": true})
+	if a.Status != http.StatusCreated && a.Status != http.StatusAccepted {
+		t.Fatalf("return: %d %s", a.Status, a.Body)
+	}
+	read := func() returnView {
+		var r returnView
+		b := call(t, request{Method: http.MethodGet, Path: "/v1/orders/" + orderID + "/returns/R1", Key: stack.BackofficeKey,
+			Headers: map[string]string{"Location-Id": "shop-1"}})
+		if err := json.Unmarshal(b.Body, &r); err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	for deadline := time.Now().Add(30 * time.Second); v.Status == "processing" && time.Now().Before(deadline); v = read() {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if v.Status != "needs_attention" || len(v.Problems) == 0 {
+		t.Fatalf("with every reversal failing the return is %s %v", v.Status, v.Problems)
+	}
+	_, details := outcomeEvents(t, orderID, 2)
+	if last := details[len(details)-1]; last.ReturnID != "R1" || last.Status != "needs_attention" {
+		t.Fatalf("the return's event: %+v", last)
+	}
+
+	stack.Sandbox.ClearFaults()
+	retry := call(t, request{Method: http.MethodPost, Path: "/v1/ops/orders/" + orderID + "/returns/R1/retry", Key: stack.OpsKey,
+		Headers: map[string]string{"Location-Id": "shop-1"}})
+	if retry.Status != http.StatusOK && retry.Status != http.StatusAccepted {
+		t.Fatalf("retry: %d %s", retry.Status, retry.Body)
+	}
+	for deadline := time.Now().Add(30 * time.Second); v.Status != "completed" && time.Now().Before(deadline); v = read() {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if v.Status != "completed" || balance(t, contact) <= afterSale {
+		t.Fatalf("after the retry the return is %s and the balance %d (after the sale %d)", v.Status, balance(t, contact), afterSale)
+	}
+	id, _ := ledger.NewCheckoutID("shop-1", orderID)
+	returns, err := stack.Ledger.Returns(context.Background(), "demo", id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(returns) != 1 || len(returns[0].Retries) != 1 || returns[0].Retries[0].By != "demo operator" {
+		t.Fatalf("returns %+v", returns)
+	}
+	if _, details := outcomeEvents(t, orderID, 3); details[len(details)-1].Status != "completed" || details[len(details)-1].ReturnID != "R1" {
+		t.Fatalf("after the retry the last event is %+v", details[len(details)-1])
+	}
+	assertLedgerMatchesSandbox(t, orderID)
 }

@@ -65,3 +65,15 @@ func RetryCheckoutSettlement(svc *checkout.Service) Route {
 		return settled(v, http.StatusOK), nil
 	}}
 }
+
+// RetryReturn answers POST /v1/ops/orders/{order_id}/returns/{return_id}/retry:
+// a return needing attention runs again, skipping what it finished.
+func RetryReturn(svc *checkout.Service) Route {
+	return Route{Scope: tenancy.ScopeOps, Idempotent: true, Handle: func(ctx context.Context, r Request) (Response, error) {
+		v, err := svc.RetryReturn(ctx, r.Principal, r.Location, r.PathParam("order_id"), r.PathParam("return_id"))
+		if err != nil {
+			return Response{}, err
+		}
+		return returnAnswer(v, http.StatusOK), nil
+	}}
+}

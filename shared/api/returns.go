@@ -64,12 +64,17 @@ func StartReturn(svc *checkout.Service) Route {
 		if err != nil {
 			return Response{}, err
 		}
-		status := http.StatusCreated
-		if !v.Settled {
-			status = http.StatusAccepted
-		}
-		return Response{Status: status, Body: returnOf(v.Order, v.Return), Location: returnPath(v.Order.Checkout, v.Return.ID)}, nil
+		return returnAnswer(v, http.StatusCreated), nil
 	}}
+}
+
+// returnAnswer answers a return with status once its saga has recorded it,
+// or 202 while it still runs.
+func returnAnswer(v checkout.ReturnView, status int) Response {
+	if !v.Settled {
+		status = http.StatusAccepted
+	}
+	return Response{Status: status, Body: returnOf(v.Order, v.Return), Location: returnPath(v.Order.Checkout, v.Return.ID)}
 }
 
 func returnPath(c ledger.Checkout, id ledger.ReturnID) string {

@@ -179,3 +179,8 @@ func ListCheckoutsForOps(env *Env) (any, error) {
 func RetryCheckoutSettlement(env *Env) (any, error) {
 	return api.RetryCheckoutSettlement(env.Checkouts()).Lambda(env.API()), nil
 }
+
+// RetryReturn runs a return needing attention again, for operators.
+func RetryReturn(env *Env) (any, error) {
+	return api.RetryReturn(env.Checkouts()).Lambda(env.API()), nil
+}

@@ -40,17 +40,8 @@ func (s *Service) RetrySettlement(ctx context.Context, p tenancy.Principal, loca
 	if c.Payment != nil && c.Payment.Outcome == ledger.PaymentPaid {
 		resume, phase = ResumeConfirmation, ledger.CheckoutConfirming
 	}
-	for _, step := range steps {
-		if step.State != ledger.StepNeedsAttention {
-			continue
-		}
-		reopened, err := step.Reopen()
-		if err != nil {
-			return View{}, fmt.Errorf("%w: an operator must settle it in Leat", err)
-		}
-		if _, err := s.ledger.SaveStep(ctx, c.Tenant, reopened); err != nil {
-			return View{}, s.storeError(err, step.ID)
-		}
+	if err := s.reopen(ctx, c.Tenant, steps); err != nil {
+		return View{}, err
 	}
 	name := boundedName(ExecutionName(c.Tenant, c.ID)+"-retry-"+strconv.Itoa(len(c.Retries)+1), string(c.Tenant)+"/"+string(c.ID)+"/retry")
 	c, err = s.update(ctx, c.Tenant, c.ID, func(c *ledger.Checkout) error {
@@ -89,6 +80,24 @@ func (s *Service) RetrySettlement(ctx context.Context, p tenancy.Principal, loca
 	}
 	logging.From(ctx).Info("an operator retried the checkout's settlement", "resume", string(resume), "by", p.KeyName, logging.ExecutionARN, arn)
 	return s.waitUntil(ctx, c.Tenant, c.ID, func(st ledger.CheckoutStatus) bool { return !stillMoving(st) })
+}
+
+// reopen puts each of steps that needs attention back where the saga gave
+// up on it, for an operator's retry.
+func (s *Service) reopen(ctx context.Context, tenant tenancy.TenantID, steps []ledger.Step) error {
+	for _, step := range steps {
+		if step.State != ledger.StepNeedsAttention {
+			continue
+		}
+		reopened, err := step.Reopen()
+		if err != nil {
+			return fmt.Errorf("%w: an operator must settle it in Leat", err)
+		}
+		if _, err := s.ledger.SaveStep(ctx, tenant, reopened); err != nil {
+			return s.storeError(err, step.ID)
+		}
+	}
+	return nil
 }
 
 // ForOperators lists a location's checkouts in q's status, needs_attention

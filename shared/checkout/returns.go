@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/leatpos/gateway/shared/ledger"
@@ -117,7 +118,11 @@ func (s *Service) StartReturn(ctx context.Context, p tenancy.Principal, cmd Retu
 			if existing.RequestKey != cmd.RequestKey || cmd.RequestKey == "" {
 				return ReturnView{}, fmt.Errorf("%w: %s", ledger.ErrReturnExists, id)
 			}
-			return s.launchReturn(ctx, o.Checkout, existing)
+			if len(existing.Retries) > 0 {
+				// An operator has taken it over; its retry runs it now.
+				return ReturnView{Order: o, Return: existing, Settled: existing.Status != ledger.ReturnProcessing}, nil
+			}
+			return s.launchReturn(ctx, o.Checkout, existing, false)
 		}
 		r, err := planReturn(o.Checkout, o.Steps, cmd, id)
 		if err != nil {
@@ -138,7 +143,7 @@ func (s *Service) StartReturn(ctx context.Context, p tenancy.Principal, cmd Retu
 			return ReturnView{}, err
 		}
 		logging.From(ctx).Info("return recorded", "lines", len(r.Lines), "refunds", len(r.Refunds), "steps", len(r.Plan.Steps()))
-		return s.launchReturn(ctx, c, r)
+		return s.launchReturn(ctx, c, r, false)
 	}
 }
 
@@ -186,11 +191,17 @@ func returnLineItem(c ledger.Checkout, r ledger.Return, load ledger.StepID) stri
 
 // launchReturn starts the return's saga (again: a start with the same name
 // and input finds the running execution) and waits for it.
-func (s *Service) launchReturn(ctx context.Context, c ledger.Checkout, r ledger.Return) (ReturnView, error) {
+// launchReturn starts the return's execution, or for an operator's retry
+// (recorded last on the return) a new one, and waits a little for it.
+func (s *Service) launchReturn(ctx context.Context, c ledger.Checkout, r ledger.Return, retry bool) (ReturnView, error) {
 	plan := r.Plan
 	// The saga's Map states need lists, empty ones too.
 	plan.Offers, plan.Refunds, plan.TakeBacks = nonNil(plan.Offers), nonNil(plan.Refunds), nonNil(plan.TakeBacks)
-	arn, err := s.executions.StartReturn(ctx, ReturnExecutionName(c.Tenant, c.ID, r.ID), ReturnInput{
+	name := ReturnExecutionName(c.Tenant, c.ID, r.ID)
+	if retry {
+		name = boundedName(name+"-retry-"+strconv.Itoa(len(r.Retries)), string(c.Tenant)+"/"+string(c.ID)+"/"+string(r.ID)+"/retry")
+	}
+	arn, err := s.executions.StartReturn(ctx, name, ReturnInput{
 		Tenant: c.Tenant, CheckoutID: c.ID, ReturnID: r.ID, OrderID: c.POSOrderID, Plan: plan,
 	})
 	if err != nil {
@@ -198,6 +209,9 @@ func (s *Service) launchReturn(ctx context.Context, c ledger.Checkout, r ledger.
 	}
 	if r.ExecutionARN != arn {
 		r.ExecutionARN = arn
+		if retry {
+			r.Retries[len(r.Retries)-1].ExecutionARN = arn
+		}
 		if _, err := s.ledger.SaveReturn(ctx, c.Tenant, r); err != nil && !errors.Is(err, ledger.ErrConflict) {
 			return ReturnView{}, err
 		}
@@ -406,4 +420,40 @@ func (s *Service) ListOrders(ctx context.Context, p tenancy.Principal, q ledger.
 	}
 	q.Location = location.ID
 	return s.ledger.Orders(ctx, p.Tenant, q)
+}
+
+// RetryReturn runs again a return that needs attention, once an operator
+// has fixed what stopped it. Its steps needing attention (its own writes,
+// and the order's steps it was giving back) are reopened where the saga
+// gave up on them, to be read back from Leat first; the return goes back to
+// processing and a new execution runs it, skipping what is done. The retry
+// is recorded on the return with the key that asked for it.
+func (s *Service) RetryReturn(ctx context.Context, p tenancy.Principal, location tenancy.LocationID, orderID, returnID string) (ReturnView, error) {
+	v, err := s.ReadReturn(ctx, p, location, orderID, returnID)
+	if err != nil {
+		return ReturnView{}, err
+	}
+	c, r := v.Order.Checkout, v.Return
+	ctx = logging.With(logger(ctx, c), "return_id", string(r.ID))
+	reopened, err := r.Reopen(s.now())
+	if err != nil {
+		return ReturnView{}, &StateError{ID: c.ID, Status: ledger.CheckoutStatus(r.Status), Action: "retry return " + string(r.ID) + " of"}
+	}
+	// Recorded before the execution starts, which may save the return first.
+	reopened.Retries = append(reopened.Retries, ledger.OperatorRetry{At: s.now().UTC(), By: p.KeyName})
+	var planned []ledger.Step
+	for _, id := range r.Plan.Steps() {
+		if step, found := findStep(v.Order.Steps, id); found {
+			planned = append(planned, step)
+		}
+	}
+	if err := s.reopen(ctx, c.Tenant, planned); err != nil {
+		return ReturnView{}, err
+	}
+	saved, err := s.ledger.SaveReturn(ctx, c.Tenant, reopened)
+	if err != nil {
+		return ReturnView{}, s.storeError(err, "")
+	}
+	logging.From(ctx).Info("an operator retried the return", "by", p.KeyName)
+	return s.launchReturn(ctx, c, saved, true)
 }

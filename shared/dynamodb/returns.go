@@ -24,10 +24,11 @@ const returnSKPrefix = "RETURN#"
 
 // returnDetails are the parts of a return written as one JSON document.
 type returnDetails struct {
-	Lines    []ledger.ReturnLine `json:"lines"`
-	Refunds  []ledger.Refund     `json:"refunds,omitempty"`
-	Plan     ledger.ReturnPlan   `json:"plan"`
-	Problems []string            `json:"problems,omitempty"`
+	Lines    []ledger.ReturnLine    `json:"lines"`
+	Refunds  []ledger.Refund        `json:"refunds,omitempty"`
+	Plan     ledger.ReturnPlan      `json:"plan"`
+	Problems []string               `json:"problems,omitempty"`
+	Retries  []ledger.OperatorRetry `json:"retries,omitempty"`
 }
 
 type returnItem struct {
@@ -45,7 +46,7 @@ type returnItem struct {
 }
 
 func toReturnItem(tenant tenancy.TenantID, r ledger.Return) (returnItem, error) {
-	details, err := json.Marshal(returnDetails{Lines: r.Lines, Refunds: r.Refunds, Plan: r.Plan, Problems: r.Problems})
+	details, err := json.Marshal(returnDetails{Lines: r.Lines, Refunds: r.Refunds, Plan: r.Plan, Problems: r.Problems, Retries: r.Retries})
 	if err != nil {
 		return returnItem{}, wrap("marshal return", err)
 	}
@@ -63,7 +64,7 @@ func (i returnItem) ret(checkout ledger.CheckoutID) (ledger.Return, error) {
 	}
 	return ledger.Return{
 		Checkout: checkout, ID: ledger.ReturnID(strings.TrimPrefix(i.SK, returnSKPrefix)), Index: i.Index, Full: i.Full,
-		Lines: d.Lines, Refunds: d.Refunds, Plan: d.Plan, Status: ledger.ReturnStatus(i.Status), Problems: d.Problems,
+		Lines: d.Lines, Refunds: d.Refunds, Plan: d.Plan, Status: ledger.ReturnStatus(i.Status), Problems: d.Problems, Retries: d.Retries,
 		RequestKey: i.RequestKey, ExecutionARN: i.ExecutionARN, CreatedAt: i.CreatedAt, UpdatedAt: i.UpdatedAt, Version: i.Version,
 	}, nil
 }

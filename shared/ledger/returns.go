@@ -94,7 +94,9 @@ type Return struct {
 	Plan    ReturnPlan
 	Status  ReturnStatus
 	// Problems say why a return needs attention.
-	Problems     []string
+	Problems []string
+	// Retries are the operators' retries of a return that needed attention.
+	Retries      []OperatorRetry
 	RequestKey   string
 	ExecutionARN string
 	CreatedAt    time.Time
@@ -114,6 +116,16 @@ func (r Return) Finish(problems []string, at time.Time) (Return, error) {
 	if len(problems) > 0 {
 		r.Status = ReturnNeedsAttention
 	}
+	return r, nil
+}
+
+// Reopen takes a return that needs attention back to processing, for an
+// operator's retry.
+func (r Return) Reopen(at time.Time) (Return, error) {
+	if r.Status != ReturnNeedsAttention {
+		return r, &TransitionError{What: "return " + string(r.ID), From: string(r.Status), To: string(ReturnProcessing)}
+	}
+	r.Status, r.Problems, r.UpdatedAt = ReturnProcessing, nil, at.UTC()
 	return r, nil
 }
 

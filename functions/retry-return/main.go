@@ -1,0 +1,6 @@
+// Command retry-return runs a return needing attention again once an operator fixed the cause.
+package main
+
+import "github.com/leatpos/gateway/shared/app"
+
+func main() { app.Start("retry-return", app.RetryReturn) }
