@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -67,11 +68,11 @@ func restarting() bool { return os.Getenv(restartsEnv) != "" }
 // restartsOptions gives the restarts run a stack of its own: a DynamoDB
 // Local on disk it can restart, and crashes. Its retries wait a second
 // instead of AWS's growing backoff, so a restart of a few seconds stays
-// within them, and the step lease shrinks in proportion, so a step whose
-// invocation died is reconciled within them too.
+// within them, and the step and Idempotency-Key leases shrink in proportion,
+// so what a dead invocation held is taken up within them too.
 func restartsOptions(opts localstack.Options) localstack.Options {
 	opts.DynamoDBEndpoint, opts.DynamoDBOnDisk = "", true
-	opts.RetryInterval, opts.StepLease = 2*time.Second, 3*time.Second
+	opts.RetryInterval, opts.StepLease, opts.IdempotencyLease = 2*time.Second, 3*time.Second, 5*time.Second
 	opts.Crashes = localstack.NewCrashes(10, chaosSeedValue())
 	return opts
 }
@@ -182,6 +183,11 @@ func TestChaos(t *testing.T) {
 	}
 	if terminal != len(orders) {
 		t.Errorf("%d of %d checkouts did not end", len(orders)-terminal, len(orders))
+		for _, o := range orders {
+			if !slices.Contains([]string{"completed", "cancelled", "not started", "needs_attention"}, o.status) {
+				t.Errorf("%s (%s) is %s", o.six.basket.OrderID, o.describe(), o.status)
+			}
+		}
 	}
 }
 
@@ -331,12 +337,16 @@ func (o *chaosOrder) run() {
 	id := "shop-1." + o.six.basket.OrderID
 	// A POS retries a failed call after a pause, which outlasts a restart.
 	pause := func(attempt int) { time.Sleep(time.Duration(attempt) * 400 * time.Millisecond) }
-	for attempt := 0; attempt < 5 && !o.started; attempt++ {
-		pause(attempt)
-		for _, a := range twice(request{Method: http.MethodPost, Path: "/v1/checkouts", Body: string(body), Headers: map[string]string{"Idempotency-Key": key}}) {
+	untilAnswered(func() []answer {
+		answers := twice(request{Method: http.MethodPost, Path: "/v1/checkouts", Body: string(body), Headers: map[string]string{"Idempotency-Key": key}})
+		for _, a := range answers {
 			o.started = o.started || a.Status == http.StatusCreated || a.Status == http.StatusAccepted
 		}
-	}
+		if o.started {
+			return nil // the duplicate's "in progress" needs no retry
+		}
+		return answers
+	})
 	if !o.started || o.outcome == "timeout" {
 		return
 	}
@@ -365,13 +375,32 @@ func (o *chaosOrder) run() {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	for attempt := range 5 {
-		pause(attempt)
+	untilAnswered(func() []answer {
 		a, _ := chaosExchange(request{Method: http.MethodPost, Path: "/v1/orders/" + o.six.basket.OrderID + "/returns", Key: stack.BackofficeKey,
 			Headers: map[string]string{"Location-Id": "shop-1", "Idempotency-Key": key + "-return"}, Body: `{"return_id":"R1","full":true}`})
-		if a.Status < 300 || a.Status == http.StatusConflict && attempt > 0 {
-			break
+		return []answer{a}
+	})
+}
+
+// untilAnswered sends a request again, with its Idempotency-Key, as the API
+// asks a client to: after a 5xx, a 429 or a request still in progress, it
+// waits as Retry-After says, for up to 90 s; any other answer ends it.
+func untilAnswered(send func() []answer) {
+	for deadline := time.Now().Add(90 * time.Second); time.Now().Before(deadline); {
+		wait, again := 400*time.Millisecond, false
+		for _, a := range send() {
+			inProgress := a.Status == http.StatusConflict && strings.Contains(string(a.Body), `"request_in_progress"`)
+			if a.Status >= 500 || a.Status == http.StatusTooManyRequests || inProgress || a.Status == 0 {
+				again = true
+				if seconds, err := strconv.Atoi(a.Header.Get("Retry-After")); err == nil {
+					wait = max(wait, min(time.Duration(seconds)*time.Second, 5*time.Second))
+				}
+			}
 		}
+		if !again {
+			return
+		}
+		time.Sleep(wait)
 	}
 }
 

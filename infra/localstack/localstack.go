@@ -63,8 +63,9 @@ type Options struct {
 	// on disk, so RestartDynamoDB loses nothing.
 	DynamoDBOnDisk bool
 	// StepLease is how long a saga step's intent keeps other invocations
-	// from reconciling it; zero means the functions' default.
-	StepLease time.Duration
+	// from reconciling it, IdempotencyLease how long a request holds its
+	// Idempotency-Key; zero means the functions' defaults.
+	StepLease, IdempotencyLease time.Duration
 	// Crashes, when set, kills a share of the sagas' step invocations
 	// between a Leat write's intent and its result.
 	Crashes *Crashes
@@ -139,7 +140,7 @@ func Start(ctx context.Context, opts Options) (s *Stack, err error) {
 		return nil, err
 	}
 	awsCfg := aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("local", "local", "")}
-	envOpts := []app.Option{app.WithLeatAccounts(leat.SchemeResolver{"env": leat.EnvAccounts(s.leatEnv)}), app.WithStepLease(opts.StepLease)}
+	envOpts := []app.Option{app.WithLeatAccounts(leat.SchemeResolver{"env": leat.EnvAccounts(s.leatEnv)}), app.WithLeases(opts.StepLease, opts.IdempotencyLease)}
 	if opts.Crashes != nil {
 		awsCfg.HTTPClient = &http.Client{Transport: awsTransport{next: http.DefaultTransport}}
 		envOpts = append(envOpts, app.WithLeatHTTPClient(&http.Client{Transport: leatTransport{next: http.DefaultTransport}}))

@@ -40,9 +40,9 @@ type Env struct {
 	table *dynamodb.Table
 	// leatAccounts replaces Secrets Manager when set (WithLeatAccounts).
 	leatAccounts leat.AccountResolver
-	// leatHTTP and stepLease replace the defaults when set (WithLeatHTTPClient, WithStepLease).
-	leatHTTP  *http.Client
-	stepLease time.Duration
+	// leatHTTP and the leases replace the defaults when set (WithLeatHTTPClient, WithLeases).
+	leatHTTP                    *http.Client
+	stepLease, idempotencyLease time.Duration
 
 	directory       lazy[tenancy.Directory]
 	apiDeps         lazy[api.Deps]
@@ -80,12 +80,12 @@ func WithLeatHTTPClient(client *http.Client) Option {
 	return func(e *Env) { e.leatHTTP = client }
 }
 
-// WithStepLease sets how long a saga step's intent keeps other invocations
-// from reconciling it. A local run whose retries are quicker than AWS's
-// shortens it in proportion, so a step whose invocation died is still
-// reconciled within the retries.
-func WithStepLease(d time.Duration) Option {
-	return func(e *Env) { e.stepLease = d }
+// WithLeases sets how long a saga step's intent keeps other invocations
+// from reconciling it, and how long a request holds its Idempotency-Key. A
+// local run whose retries are quicker than AWS's shortens them in
+// proportion, so what a dead invocation held is taken up within the retries.
+func WithLeases(step, idempotency time.Duration) Option {
+	return func(e *Env) { e.stepLease, e.idempotencyLease = step, idempotency }
 }
 
 // Directory holds tenants and their API keys.
@@ -97,7 +97,11 @@ func (e *Env) Directory() tenancy.Directory {
 // idempotency guard.
 func (e *Env) API() api.Deps {
 	return e.apiDeps.get(func() api.Deps {
-		return api.Deps{Logger: e.logger, Guard: idempotency.NewGuard(dynamodb.NewIdempotencyStore(e.table))}
+		guard := idempotency.NewGuard(dynamodb.NewIdempotencyStore(e.table))
+		if e.idempotencyLease > 0 {
+			guard.Lease = e.idempotencyLease
+		}
+		return api.Deps{Logger: e.logger, Guard: guard}
 	})
 }
 
