@@ -50,6 +50,9 @@ func TestCheckoutTransitions(t *testing.T) {
 		{ledger.CheckoutCompensating, ledger.CheckoutCancelled, true},
 		{ledger.CheckoutCompensating, ledger.CheckoutNeedsAttention, true},
 		{ledger.CheckoutNeedsAttention, ledger.CheckoutCancelled, true},
+		{ledger.CheckoutNeedsAttention, ledger.CheckoutCompensating, true},
+		{ledger.CheckoutNeedsAttention, ledger.CheckoutConfirming, true},
+		{ledger.CheckoutNeedsAttention, ledger.CheckoutReserving, false},
 		{ledger.CheckoutReserving, ledger.CheckoutCompleted, false},
 		{ledger.CheckoutCompleted, ledger.CheckoutCompensating, false},
 		{ledger.CheckoutCancelled, ledger.CheckoutConfirming, false},
@@ -179,5 +182,62 @@ func TestStepLifecycle(t *testing.T) {
 		if _, err := f.do(); !errors.As(err, &te) {
 			t.Errorf("%s: err = %v, want a TransitionError", f.name, err)
 		}
+	}
+}
+
+// TestReopen: an operator's retry puts a step needing attention back in the
+// state the saga gave up in, with nothing of its failure and no lease, and
+// a return back to processing; anything else is a TransitionError.
+func TestReopen(t *testing.T) {
+	id, _ := ledger.NewStepID(ledger.StepVoucherLock, "vouchers[0]")
+	pending := ledger.NewStep("amsterdam.1", id, ledger.StepDetails{}, at, at.Add(time.Minute))
+	reversing, err := pending.Succeed("uuid-1", at)
+	if err == nil {
+		reversing, err = reversing.BeginReversal(nil, at, at.Add(time.Minute))
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	gaveUp := func(s ledger.Step) ledger.Step {
+		stuck, err := s.NeedAttention("unresolved", "Leat kept failing", at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return stuck
+	}
+	tests := []struct {
+		name string
+		step ledger.Step
+		want ledger.StepState
+	}{
+		{"gave up while writing", gaveUp(pending), ledger.StepPending},
+		{"gave up while giving back", gaveUp(reversing), ledger.StepReversing},
+		{"not needing attention", pending, ""},
+		{"needing attention from before the state was kept", func() ledger.Step { s := gaveUp(pending); s.AttentionFrom = ""; return s }(), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := tt.step.Reopen()
+			var te *ledger.TransitionError
+			if tt.want == "" {
+				if !errors.As(err, &te) {
+					t.Fatalf("reopened to %s, want a TransitionError", got.State)
+				}
+				return
+			}
+			if err != nil || got.State != tt.want || got.FailureCode != "" || got.Failure != "" || got.Leased(at) || got.AttentionFrom != "" {
+				t.Fatalf("reopened %+v, %v", got, err)
+			}
+		})
+	}
+
+	r := ledger.Return{ID: "R1", Status: ledger.ReturnNeedsAttention, Problems: []string{"x"}}
+	if open, err := r.Reopen(at); err != nil || open.Status != ledger.ReturnProcessing || len(open.Problems) != 0 {
+		t.Fatalf("return reopened %+v, %v", open, err)
+	}
+	r.Status = ledger.ReturnCompleted
+	var te *ledger.TransitionError
+	if _, err := r.Reopen(at); !errors.As(err, &te) {
+		t.Fatalf("a completed return reopened: %v", err)
 	}
 }
