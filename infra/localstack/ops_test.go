@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/leatpos/gateway/infra/repo"
+	"github.com/leatpos/gateway/shared/leat"
 	"github.com/leatpos/gateway/shared/ledger"
 )
 
@@ -181,4 +182,35 @@ func TestOperatorRetriesAStuckReturn(t *testing.T) {
 		t.Fatalf("after the retry the last event is %+v", details[len(details)-1])
 	}
 	assertLedgerMatchesSandbox(t, orderID)
+}
+
+// TestOperatorRetriesAPaidCheckout: a paid checkout whose voucher Leat
+// would not redeem needs attention; once Leat is fixed, the operator's
+// retry confirms it instead of giving anything back.
+func TestOperatorRetriesAPaidCheckout(t *testing.T) {
+	contact := newCustomer(t, 100)
+	voucher := newVoucher(t, promotionPastry, contact)
+	b := newBasket(contact).voucher(voucher, "lock_redeem")
+	v := startCheckout(t, b)
+	withFaults(t, "server_error POST /vouchers/redeem")
+	stuck := report(t, v.CheckoutID, "paid")
+	if stuck.Status != "needs_attention" || stuck.stepStates()["voucher_redemption:vouchers[0]"] != "needs_attention" {
+		t.Fatalf("with every redemption failing the checkout is %s, steps %v", stuck.Status, stuck.stepStates())
+	}
+
+	stack.Sandbox.ClearFaults()
+	a := call(t, request{Method: http.MethodPost, Path: "/v1/ops/checkouts/" + v.CheckoutID + "/retry-compensation", Key: stack.OpsKey,
+		Headers: map[string]string{"Location-Id": "shop-1"}})
+	if a.Status != http.StatusOK && a.Status != http.StatusAccepted {
+		t.Fatalf("retry: %d %s", a.Status, a.Body)
+	}
+	done := settle(t, v.CheckoutID)
+	if done.Status != "completed" || voucherStatus(t, voucher) != leat.VoucherRedeemed {
+		t.Fatalf("after the retry the checkout is %s and the voucher %s, want completed and redeemed", done.Status, voucherStatus(t, voucher))
+	}
+	events, _ := outcomeEvents(t, b.OrderID, 2)
+	if len(events) != 2 || events[1].DetailType != "checkout.completed" {
+		t.Fatalf("after the retry the events are %v", events)
+	}
+	assertLedgerMatchesSandbox(t, b.OrderID)
 }
