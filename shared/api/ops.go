@@ -3,11 +3,8 @@ package api
 import (
 	"context"
 	"net/http"
-	"slices"
-	"strconv"
 
 	"github.com/leatpos/gateway/shared/checkout"
-	"github.com/leatpos/gateway/shared/ledger"
 	"github.com/leatpos/gateway/shared/tenancy"
 )
 
@@ -15,18 +12,9 @@ import (
 // needing attention (or in ?status=), with their steps.
 func ListCheckoutsForOps(svc *checkout.Service) Route {
 	return Route{Scope: tenancy.ScopeOps, Handle: func(ctx context.Context, r Request) (Response, error) {
-		location, err := queryLocation(r)
+		q, err := pageQuery(r, 20, 50)
 		if err != nil {
 			return Response{}, err
-		}
-		q := ledger.OrderQuery{Location: location, Status: ledger.CheckoutStatus(r.Query("status")), Cursor: r.Query("cursor"), Limit: 20}
-		if q.Status != "" && !slices.Contains(ledger.CheckoutStatuses(), q.Status) {
-			return Response{}, Invalid("status", "oneof", "must be one of a checkout's statuses")
-		}
-		if raw := r.Query("limit"); raw != "" {
-			if q.Limit, err = strconv.Atoi(raw); err != nil || q.Limit < 1 || q.Limit > 50 {
-				return Response{}, Invalid("limit", "range", "must be a whole number from 1 to 50")
-			}
 		}
 		views, next, err := svc.ForOperators(ctx, r.Principal, q)
 		if err != nil {

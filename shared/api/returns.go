@@ -101,16 +101,31 @@ func GetReturn(svc *checkout.Service) Route {
 	}}
 }
 
+// pageQuery reads what every list of a location's checkouts takes: the
+// location, a status, the cursor, and a limit of at most maxLimit.
+func pageQuery(r Request, limit, maxLimit int) (ledger.OrderQuery, error) {
+	location, err := queryLocation(r)
+	if err != nil {
+		return ledger.OrderQuery{}, err
+	}
+	q := ledger.OrderQuery{Location: location, Status: ledger.CheckoutStatus(r.Query("status")), Cursor: r.Query("cursor"), Limit: limit}
+	if q.Status != "" && !slices.Contains(ledger.CheckoutStatuses(), q.Status) {
+		return ledger.OrderQuery{}, Invalid("status", "oneof", "must be one of a checkout's statuses")
+	}
+	if raw := r.Query("limit"); raw != "" {
+		if q.Limit, err = strconv.Atoi(raw); err != nil || q.Limit < 1 || q.Limit > maxLimit {
+			return ledger.OrderQuery{}, Invalid("limit", "range", fmt.Sprintf("must be a whole number from 1 to %d", maxLimit))
+		}
+	}
+	return q, nil
+}
+
 // ListOrders answers GET /v1/orders: a location's orders, newest first.
 func ListOrders(svc *checkout.Service) Route {
 	return Route{Scope: tenancy.ScopeBackend, Handle: func(ctx context.Context, r Request) (Response, error) {
-		location, err := queryLocation(r)
+		q, err := pageQuery(r, 50, 100)
 		if err != nil {
 			return Response{}, err
-		}
-		q := ledger.OrderQuery{Location: location, Status: ledger.CheckoutStatus(r.Query("status")), Cursor: r.Query("cursor"), Limit: 50}
-		if q.Status != "" && !slices.Contains(ledger.CheckoutStatuses(), q.Status) {
-			return Response{}, Invalid("status", "oneof", "must be one of a checkout's statuses")
 		}
 		for _, bound := range []struct {
 			name string
@@ -120,11 +135,6 @@ func ListOrders(svc *checkout.Service) Route {
 				if *bound.into, err = time.Parse(time.RFC3339, raw); err != nil {
 					return Response{}, Invalid(bound.name, "format", "must be an RFC 3339 time")
 				}
-			}
-		}
-		if raw := r.Query("limit"); raw != "" {
-			if q.Limit, err = strconv.Atoi(raw); err != nil || q.Limit < 1 || q.Limit > 100 {
-				return Response{}, Invalid("limit", "range", "must be a whole number from 1 to 100")
 			}
 		}
 		page, err := svc.ListOrders(ctx, r.Principal, q)

@@ -29,17 +29,23 @@ import (
 // TestTemplateAgreesWithTheCode is the one check that what template.yaml
 // deploys is what the code builds, runs locally and documents.
 func TestTemplateAgreesWithTheCode(t *testing.T) {
+	root, tmpl := loadTemplate(t)
+	t.Run("functions", func(t *testing.T) { checkFunctions(t, tmpl, root) })
+	t.Run("routes", func(t *testing.T) { checkRoutes(t, tmpl, root) })
+	t.Run("state machines", func(t *testing.T) { checkStateMachines(t, tmpl, root) })
+}
+
+// loadTemplate reads template.yaml at the repository's root.
+func loadTemplate(t *testing.T) (root string, tmpl *samtemplate.Template) {
+	t.Helper()
 	root, err := repo.Root()
 	if err != nil {
 		t.Fatal(err)
 	}
-	tmpl, err := samtemplate.Load(filepath.Join(root, "template.yaml"))
-	if err != nil {
+	if tmpl, err = samtemplate.Load(filepath.Join(root, "template.yaml")); err != nil {
 		t.Fatal(err)
 	}
-	t.Run("functions", func(t *testing.T) { checkFunctions(t, tmpl, root) })
-	t.Run("routes", func(t *testing.T) { checkRoutes(t, tmpl, root) })
-	t.Run("state machines", func(t *testing.T) { checkStateMachines(t, tmpl, root) })
+	return root, tmpl
 }
 
 // checkFunctions: every deployed function's main starts, under its own name,
@@ -355,14 +361,7 @@ func TestSamBuildsEveryFunctionFromTheMakefile(t *testing.T) {
 	if _, err := exec.LookPath("make"); err != nil {
 		t.Skip("make is not installed")
 	}
-	root, err := repo.Root()
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl, err := samtemplate.Load(filepath.Join(root, "template.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	root, tmpl := loadTemplate(t)
 	for _, fn := range tmpl.Functions {
 		t.Run(fn.LogicalID, func(t *testing.T) {
 			t.Parallel()
