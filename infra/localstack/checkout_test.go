@@ -237,6 +237,9 @@ type checkoutView struct {
 	Steps []struct {
 		ID, Kind, Item, State, Detail string
 	} `json:"steps"`
+	Retries []struct {
+		By string `json:"by"`
+	} `json:"retries"`
 	Result *struct {
 		PointsEarned   *int64   `json:"points_earned"`
 		PointsBalance  *int64   `json:"points_balance"`

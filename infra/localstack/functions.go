@@ -38,6 +38,7 @@ func Functions() map[string]app.Builder {
 		"close-return":      app.CloseReturn,
 
 		"list-checkouts-for-ops":    app.ListCheckoutsForOps,
+		"list-returns-for-ops":      app.ListReturnsForOps,
 		"retry-checkout-settlement": app.RetryCheckoutSettlement,
 		"retry-return":              app.RetryReturn,
 	}

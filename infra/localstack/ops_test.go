@@ -74,6 +74,9 @@ func TestOperatorRetriesAStuckCheckout(t *testing.T) {
 	if done.Status != "cancelled" || balance(t, contact) != 1000 {
 		t.Fatalf("after the retry the checkout is %s and the balance %d, want cancelled and 1000", done.Status, balance(t, contact))
 	}
+	if len(done.Retries) != 1 || done.Retries[0].By != "demo operator" {
+		t.Errorf("the checkout answers its retries as %+v", done.Retries)
+	}
 	if again := ops(http.MethodPost, "/v1/ops/checkouts/"+v.CheckoutID+"/retry-compensation"); again.Status != http.StatusConflict || again.problemCode(t) != "checkout_state_conflict" {
 		t.Fatalf("a second retry of a settled checkout: %d %s", again.Status, again.Body)
 	}
@@ -157,6 +160,24 @@ func TestOperatorRetriesAStuckReturn(t *testing.T) {
 	if last := details[len(details)-1]; last.ReturnID != "R1" || last.Status != "needs_attention" {
 		t.Fatalf("the return's event: %+v", last)
 	}
+	listed := func(status string) (returnView, bool) {
+		var list struct {
+			Returns []returnView `json:"returns"`
+		}
+		a := call(t, request{Method: http.MethodGet, Path: "/v1/ops/returns?status=" + status, Key: stack.OpsKey,
+			Headers: map[string]string{"Location-Id": "shop-1"}})
+		if err := json.Unmarshal(a.Body, &list); a.Status != http.StatusOK || err != nil {
+			t.Fatalf("the operators' list of returns: %d %s", a.Status, a.Body)
+		}
+		i := slices.IndexFunc(list.Returns, func(r returnView) bool { return r.OrderID == orderID && r.ReturnID == "R1" })
+		if i < 0 {
+			return returnView{}, false
+		}
+		return list.Returns[i], true
+	}
+	if r, found := listed("needs_attention"); !found || len(r.Problems) == 0 {
+		t.Fatalf("the operators' list of returns needing attention shows %v: %+v", found, r)
+	}
 
 	stack.Sandbox.ClearFaults()
 	retry := call(t, request{Method: http.MethodPost, Path: "/v1/ops/orders/" + orderID + "/returns/R1/retry", Key: stack.OpsKey,
@@ -177,6 +198,12 @@ func TestOperatorRetriesAStuckReturn(t *testing.T) {
 	}
 	if len(returns) != 1 || len(returns[0].Retries) != 1 || returns[0].Retries[0].By != "demo operator" {
 		t.Fatalf("returns %+v", returns)
+	}
+	if _, found := listed("needs_attention"); found {
+		t.Error("the return still lists as needing attention after its retry completed it")
+	}
+	if r, found := listed("completed"); !found || len(r.Retries) != 1 || r.Retries[0].By != "demo operator" {
+		t.Errorf("the completed return lists as %v with retries %+v", found, r.Retries)
 	}
 	if _, details := outcomeEvents(t, orderID, 3); details[len(details)-1].Status != "completed" || details[len(details)-1].ReturnID != "R1" {
 		t.Fatalf("after the retry the last event is %+v", details[len(details)-1])

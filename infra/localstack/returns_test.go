@@ -24,6 +24,7 @@ import (
 // returnView is what the scenarios read of a return answer.
 type returnView struct {
 	ReturnID string `json:"return_id"`
+	OrderID  string `json:"order_id"`
 	Status   string `json:"status"`
 	Lines    []struct {
 		LineID   string `json:"line_id"`
@@ -43,6 +44,9 @@ type returnView struct {
 		ID, State string
 	} `json:"steps"`
 	Problems []string `json:"problems"`
+	Retries  []struct {
+		By string `json:"by"`
+	} `json:"retries"`
 }
 
 // returnOrder posts a return for the back office and reads the answer.

@@ -312,6 +312,8 @@ type checkoutJSON struct {
 	Refusal         *ledger.Refusal    `json:"refusal,omitempty"`
 	Result          *resultJSON        `json:"result,omitempty"`
 	ClaimURL        string             `json:"claim_url,omitempty"`
+	// Retries are the operators' retries of its settlement, oldest first.
+	Retries []ledger.OperatorRetry `json:"retries,omitempty"`
 }
 
 type checkoutDiscount struct {
@@ -389,7 +391,7 @@ func checkoutOf(v checkout.View) checkoutJSON {
 	out := checkoutJSON{
 		CheckoutID: string(c.ID), OrderID: c.POSOrderID, Status: string(c.Status), Currency: string(c.Currency),
 		Totals: c.Totals, Discounts: []checkoutDiscount{}, Tenders: tendersOf(c, v.Steps), Steps: []stepJSON{},
-		Refusal: c.Refusal, ClaimURL: v.ClaimURL,
+		Refusal: c.Refusal, ClaimURL: v.ClaimURL, Retries: c.Retries,
 	}
 	if c.ContactUUID != "" {
 		out.ContactUUID = &c.ContactUUID

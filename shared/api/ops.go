@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/leatpos/gateway/shared/checkout"
+	"github.com/leatpos/gateway/shared/ledger"
 	"github.com/leatpos/gateway/shared/tenancy"
 )
 
@@ -12,11 +13,11 @@ import (
 // needing attention (or in ?status=), with their steps.
 func ListCheckoutsForOps(svc *checkout.Service) Route {
 	return Route{Scope: tenancy.ScopeOps, Handle: func(ctx context.Context, r Request) (Response, error) {
-		q, err := pageQuery(r, 20, 50)
+		q, err := pageQuery(r, ledger.CheckoutStatuses(), 20, 50)
 		if err != nil {
 			return Response{}, err
 		}
-		views, next, err := svc.ForOperators(ctx, r.Principal, q)
+		views, next, err := svc.CheckoutsForOperators(ctx, r.Principal, q)
 		if err != nil {
 			return Response{}, err
 		}
@@ -34,6 +35,34 @@ func ListCheckoutsForOps(svc *checkout.Service) Route {
 type opsCheckoutsJSON struct {
 	Checkouts  []checkoutJSON `json:"checkouts"`
 	NextCursor *string        `json:"next_cursor"`
+}
+
+// ListReturnsForOps answers GET /v1/ops/returns: the returns of a
+// location's orders needing attention (or in ?status=), with their steps.
+func ListReturnsForOps(svc *checkout.Service) Route {
+	return Route{Scope: tenancy.ScopeOps, Handle: func(ctx context.Context, r Request) (Response, error) {
+		q, err := pageQuery(r, ledger.ReturnStatuses(), 20, 50)
+		if err != nil {
+			return Response{}, err
+		}
+		views, next, err := svc.ReturnsForOperators(ctx, r.Principal, q)
+		if err != nil {
+			return Response{}, err
+		}
+		out := opsReturnsJSON{Returns: []returnJSON{}}
+		if next != "" {
+			out.NextCursor = &next
+		}
+		for _, v := range views {
+			out.Returns = append(out.Returns, returnOf(v.Order, v.Return))
+		}
+		return OK(out), nil
+	}}
+}
+
+type opsReturnsJSON struct {
+	Returns    []returnJSON `json:"returns"`
+	NextCursor *string      `json:"next_cursor"`
 }
 
 // RetryCheckoutSettlement answers POST

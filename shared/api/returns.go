@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/leatpos/gateway/shared/checkout"
@@ -101,20 +102,25 @@ func GetReturn(svc *checkout.Service) Route {
 	}}
 }
 
-// pageQuery reads what every list of a location's checkouts takes: the
-// location, a status, the cursor, and a limit of at most maxLimit.
-func pageQuery(r Request, limit, maxLimit int) (ledger.OrderQuery, error) {
+// pageQuery reads what every list of a location's orders or returns takes:
+// the location, a status among statuses, the cursor, and a limit of at most
+// maxLimit.
+func pageQuery[S ~string](r Request, statuses []S, limit, maxLimit int) (ledger.ListQuery[S], error) {
 	location, err := queryLocation(r)
 	if err != nil {
-		return ledger.OrderQuery{}, err
+		return ledger.ListQuery[S]{}, err
 	}
-	q := ledger.OrderQuery{Location: location, Status: ledger.CheckoutStatus(r.Query("status")), Cursor: r.Query("cursor"), Limit: limit}
-	if q.Status != "" && !slices.Contains(ledger.CheckoutStatuses(), q.Status) {
-		return ledger.OrderQuery{}, Invalid("status", "oneof", "must be one of a checkout's statuses")
+	q := ledger.ListQuery[S]{Location: location, Status: S(r.Query("status")), Cursor: r.Query("cursor"), Limit: limit}
+	if q.Status != "" && !slices.Contains(statuses, q.Status) {
+		names := make([]string, len(statuses))
+		for i, st := range statuses {
+			names[i] = string(st)
+		}
+		return ledger.ListQuery[S]{}, Invalid("status", "oneof", "must be one of "+strings.Join(names, ", "))
 	}
 	if raw := r.Query("limit"); raw != "" {
 		if q.Limit, err = strconv.Atoi(raw); err != nil || q.Limit < 1 || q.Limit > maxLimit {
-			return ledger.OrderQuery{}, Invalid("limit", "range", fmt.Sprintf("must be a whole number from 1 to %d", maxLimit))
+			return ledger.ListQuery[S]{}, Invalid("limit", "range", fmt.Sprintf("must be a whole number from 1 to %d", maxLimit))
 		}
 	}
 	return q, nil
@@ -123,7 +129,7 @@ func pageQuery(r Request, limit, maxLimit int) (ledger.OrderQuery, error) {
 // ListOrders answers GET /v1/orders: a location's orders, newest first.
 func ListOrders(svc *checkout.Service) Route {
 	return Route{Scope: tenancy.ScopeBackend, Handle: func(ctx context.Context, r Request) (Response, error) {
-		q, err := pageQuery(r, 50, 100)
+		q, err := pageQuery(r, ledger.CheckoutStatuses(), 50, 100)
 		if err != nil {
 			return Response{}, err
 		}
@@ -253,6 +259,8 @@ type returnJSON struct {
 	Steps           []transactionJSON `json:"steps"`
 	Problems        []string          `json:"problems"`
 	CreatedAt       time.Time         `json:"created_at"`
+	// Retries are the operators' retries of the return, oldest first.
+	Retries []ledger.OperatorRetry `json:"retries,omitempty"`
 }
 
 type refundJSON struct {
@@ -326,7 +334,7 @@ func returnOf(o checkout.OrderRecord, r ledger.Return) returnJSON {
 	out := returnJSON{
 		ReturnID: string(r.ID), OrderID: o.Checkout.POSOrderID, Status: string(r.Status), Full: r.Full, Lines: r.Lines,
 		Refunds: []refundJSON{}, OffersReversed: []string{}, TakenBack: []string{}, Steps: []transactionJSON{},
-		Problems: append([]string{}, r.Problems...), CreatedAt: r.CreatedAt,
+		Problems: append([]string{}, r.Problems...), CreatedAt: r.CreatedAt, Retries: r.Retries,
 	}
 	step := func(id ledger.StepID) (ledger.Step, bool) {
 		i := slices.IndexFunc(o.Steps, func(s ledger.Step) bool { return s.ID == id })

@@ -175,6 +175,11 @@ func ListCheckoutsForOps(env *Env) (any, error) {
 	return api.ListCheckoutsForOps(env.Checkouts()).Lambda(env.API()), nil
 }
 
+// ListReturnsForOps lists the returns of a location's orders needing attention, for operators.
+func ListReturnsForOps(env *Env) (any, error) {
+	return api.ListReturnsForOps(env.Checkouts()).Lambda(env.API()), nil
+}
+
 // RetryCheckoutSettlement settles a checkout needing attention again, for operators.
 func RetryCheckoutSettlement(env *Env) (any, error) {
 	return api.RetryCheckoutSettlement(env.Checkouts()).Lambda(env.API()), nil

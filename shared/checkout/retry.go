@@ -100,10 +100,11 @@ func (s *Service) reopen(ctx context.Context, tenant tenancy.TenantID, steps []l
 	return nil
 }
 
-// ForOperators lists a location's checkouts in q's status, needs_attention
-// when it names none, newest first, each with its steps so an operator sees
-// why; a page at a time.
-func (s *Service) ForOperators(ctx context.Context, p tenancy.Principal, q ledger.OrderQuery) ([]View, string, error) {
+// CheckoutsForOperators lists a location's checkouts in q's status,
+// needs_attention when it names none, newest first, each with its steps so
+// an operator sees why; a page at a time. The list's index lags the ledger,
+// so a checkout that has moved on since is left out.
+func (s *Service) CheckoutsForOperators(ctx context.Context, p tenancy.Principal, q ledger.OrderQuery) ([]View, string, error) {
 	if q.Status == "" {
 		q.Status = ledger.CheckoutNeedsAttention
 	}
@@ -117,7 +118,38 @@ func (s *Service) ForOperators(ctx context.Context, p tenancy.Principal, q ledge
 		if err != nil {
 			return nil, "", err
 		}
-		views = append(views, View{Checkout: c, Steps: steps, Settled: !stillMoving(c.Status)})
+		if c.Status == q.Status {
+			views = append(views, View{Checkout: c, Steps: steps, Settled: !stillMoving(c.Status)})
+		}
+	}
+	return views, page.Next, nil
+}
+
+// ReturnsForOperators lists the returns of a location's orders in q's
+// status, needs_attention when it names none, newest first, each with its
+// order so an operator sees the steps and why; a page at a time.
+func (s *Service) ReturnsForOperators(ctx context.Context, p tenancy.Principal, q ledger.ReturnQuery) ([]ReturnView, string, error) {
+	if q.Status == "" {
+		q.Status = ledger.ReturnNeedsAttention
+	}
+	_, location, err := tenancy.Locate(ctx, s.directory, p, q.Location)
+	if err != nil {
+		return nil, "", err
+	}
+	q.Location = location.ID
+	page, err := s.ledger.LocationReturns(ctx, p.Tenant, q)
+	if err != nil {
+		return nil, "", err
+	}
+	views := make([]ReturnView, 0, len(page.Returns))
+	for _, listed := range page.Returns {
+		o, err := s.readOrder(ctx, p.Tenant, listed.Checkout)
+		if err != nil {
+			return nil, "", err
+		}
+		if r, found := findReturn(o.Returns, listed.ID); found && r.Status == q.Status {
+			views = append(views, ReturnView{Order: o, Return: r, Settled: r.Status != ledger.ReturnProcessing})
+		}
 	}
 	return views, page.Next, nil
 }

@@ -27,7 +27,7 @@ func apiKeyKey(h tenancy.KeyHash) (pk, sk string)   { return "APIKEY#" + string(
 
 // tenantKeySK lists a key under its tenant, so the tenant's keys are one query.
 func tenantKeySK(k tenancy.APIKey) string {
-	return "APIKEY#" + k.CreatedAt.UTC().Format(orderTime) + "#" + k.ID()
+	return "APIKEY#" + k.CreatedAt.UTC().Format(sortableTime) + "#" + k.ID()
 }
 
 type tenantItem struct {

@@ -68,9 +68,9 @@ type checkoutItem struct {
 	CreatedAt       time.Time `dynamodbav:"created_at"`
 	UpdatedAt       time.Time `dynamodbav:"updated_at"`
 	Version         int64     `dynamodbav:"version"`
-	// OrdersPK and OrdersSK place the header in the orders-by-location index.
-	OrdersPK string `dynamodbav:"orders_pk"`
-	OrdersSK string `dynamodbav:"orders_sk"`
+	// LocationPK and LocationSK place the header in the location index.
+	LocationPK string `dynamodbav:"location_pk"`
+	LocationSK string `dynamodbav:"location_sk"`
 }
 
 type stepItem struct {
@@ -107,7 +107,7 @@ func toCheckoutItem(c ledger.Checkout) (checkoutItem, error) {
 		Currency: string(c.Currency), PointsBefore: c.PointsBefore, PaymentDeadline: c.PaymentDeadline,
 		Details: string(details), ExecutionARN: c.ExecutionARN, TaskToken: c.TaskToken, RequestKey: c.RequestKey,
 		ClaimLinkIssued: c.ClaimLinkIssued, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, Version: c.Version,
-		OrdersPK: ordersPK(c.Tenant, c.Location), OrdersSK: ordersSK(c.CreatedAt, c.ID),
+		LocationPK: ordersPK(c.Tenant, c.Location), LocationSK: ordersSK(c.CreatedAt, c.ID),
 	}, nil
 }
 

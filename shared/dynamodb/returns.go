@@ -43,6 +43,9 @@ type returnItem struct {
 	CreatedAt    time.Time `dynamodbav:"created_at"`
 	UpdatedAt    time.Time `dynamodbav:"updated_at"`
 	Version      int64     `dynamodbav:"version"`
+	// LocationPK and LocationSK place the return in the location index.
+	LocationPK string `dynamodbav:"location_pk"`
+	LocationSK string `dynamodbav:"location_sk"`
 }
 
 func toReturnItem(tenant tenancy.TenantID, r ledger.Return) (returnItem, error) {
@@ -54,6 +57,7 @@ func toReturnItem(tenant tenancy.TenantID, r ledger.Return) (returnItem, error) 
 		PK: checkoutPK(tenant, r.Checkout), SK: returnSKPrefix + string(r.ID), Index: r.Index, Full: r.Full,
 		Status: string(r.Status), Details: string(details), RequestKey: r.RequestKey, ExecutionARN: r.ExecutionARN,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version,
+		LocationPK: returnsPK(tenant, r.Checkout.Location()), LocationSK: returnsSK(r.CreatedAt, r.Checkout, r.ID),
 	}, nil
 }
 

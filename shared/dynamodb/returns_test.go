@@ -156,3 +156,96 @@ func TestLedgerOrders(t *testing.T) {
 		t.Errorf("the other tenant's list: %v, %v", ids(other), err)
 	}
 }
+
+// TestLedgerLocationReturns lists the returns of a location's orders newest
+// first, a page at a time and by status, each naming its order; the orders
+// list and the returns list stay apart, as do other locations' returns, and
+// neither takes the other's cursor.
+func TestLedgerLocationReturns(t *testing.T) {
+	table, _, _ := ddblocaltest.NewTable(t)
+	store := dynamodb.NewLedgerStore(table)
+	ctx := context.Background()
+	start := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	checkouts := map[string]ledger.Checkout{}
+	for _, order := range []struct {
+		location tenancy.LocationID
+		id       string
+	}{{"amsterdam", "B-0"}, {"amsterdam", "B-1"}, {"utrecht", "U-0"}} {
+		id, _ := ledger.NewCheckoutID(order.location, order.id)
+		c := ledger.Checkout{Tenant: "acme", ID: id, Location: order.location, POSOrderID: order.id, Currency: "EUR",
+			Status: ledger.CheckoutCompleted, CreatedAt: start, UpdatedAt: start}
+		if err := store.CreateCheckout(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		c.Version = 1
+		checkouts[order.id] = c
+	}
+	var stored []ledger.Return
+	for i, r := range []struct {
+		order  string
+		id     ledger.ReturnID
+		status ledger.ReturnStatus
+	}{
+		{"B-0", "R1", ledger.ReturnNeedsAttention}, {"B-1", "R1", ledger.ReturnCompleted},
+		{"U-0", "R1", ledger.ReturnNeedsAttention}, {"B-1", "R2", ledger.ReturnNeedsAttention},
+	} {
+		c := checkouts[r.order]
+		at := start.Add(time.Duration(i+1) * time.Minute)
+		ret := ledger.Return{Checkout: c.ID, ID: r.id, Index: c.Returned.Count, Status: r.status,
+			Lines: []ledger.ReturnLine{{LineID: "1", Quantity: 1, Amount: 100}}, CreatedAt: at, UpdatedAt: at}
+		c.Returned = c.Returned.Add(ret)
+		saved, ret, err := store.CreateReturn(ctx, c, ret)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkouts[r.order] = saved
+		stored = append(stored, ret)
+	}
+
+	names := func(p ledger.ReturnPage) []string {
+		var out []string
+		for _, r := range p.Returns {
+			out = append(out, string(r.Checkout)+"/"+string(r.ID))
+		}
+		return out
+	}
+	stuck, err := store.LocationReturns(ctx, "acme", ledger.ReturnQuery{Location: "amsterdam", Status: ledger.ReturnNeedsAttention, Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := names(stuck); !slices.Equal(got, []string{"amsterdam.B-1/R2", "amsterdam.B-0/R1"}) || stuck.Next != "" {
+		t.Fatalf("amsterdam's returns needing attention: %v, next %q", got, stuck.Next)
+	}
+	if !reflect.DeepEqual(stuck.Returns[0], stored[3]) {
+		t.Errorf("listed %+v, stored %+v", stuck.Returns[0], stored[3])
+	}
+	first, err := store.LocationReturns(ctx, "acme", ledger.ReturnQuery{Location: "amsterdam", Limit: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := store.LocationReturns(ctx, "acme", ledger.ReturnQuery{Location: "amsterdam", Limit: 2, Cursor: first.Next})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := append(names(first), names(second)...); !slices.Equal(got, []string{"amsterdam.B-1/R2", "amsterdam.B-1/R1", "amsterdam.B-0/R1"}) {
+		t.Errorf("two pages of amsterdam's returns: %v", got)
+	}
+	orders, err := store.Orders(ctx, "acme", ledger.OrderQuery{Location: "amsterdam", Limit: 10})
+	if err != nil || len(orders.Orders) != 2 {
+		t.Errorf("amsterdam's orders, returns in their index too: %d orders, %v", len(orders.Orders), err)
+	}
+	ordersPage, err := store.Orders(ctx, "acme", ledger.OrderQuery{Location: "amsterdam", Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.LocationReturns(ctx, "acme", ledger.ReturnQuery{Location: "amsterdam", Cursor: ordersPage.Next}); !errors.Is(err, ledger.ErrBadCursor) {
+		t.Errorf("the orders list's cursor continued the returns list: %v", err)
+	}
+	if _, err := store.Orders(ctx, "acme", ledger.OrderQuery{Location: "amsterdam", Cursor: first.Next}); !errors.Is(err, ledger.ErrBadCursor) {
+		t.Errorf("the returns list's cursor continued the orders list: %v", err)
+	}
+	utrecht, err := store.LocationReturns(ctx, "acme", ledger.ReturnQuery{Location: "utrecht", Limit: 10})
+	if err != nil || !slices.Equal(names(utrecht), []string{"utrecht.U-0/R1"}) {
+		t.Errorf("utrecht's returns: %v, %v", names(utrecht), err)
+	}
+}

@@ -60,6 +60,9 @@ const (
 	attrExpiresAt = "expires_at"
 )
 
+// sortableTime has a fixed width, so a sort key's string order is time order.
+const sortableTime = "2006-01-02T15:04:05.000000000Z"
+
 func key(pk, sk string) map[string]types.AttributeValue {
 	return map[string]types.AttributeValue{
 		attrPK: &types.AttributeValueMemberS{Value: pk},

@@ -257,25 +257,40 @@ type Store interface {
 	Returns(ctx context.Context, tenant tenancy.TenantID, id CheckoutID) ([]Return, error)
 	// Orders lists a location's checkouts, newest first, a page at a time.
 	Orders(ctx context.Context, tenant tenancy.TenantID, q OrderQuery) (OrderPage, error)
+	// LocationReturns lists the returns of a location's orders, newest
+	// first, a page at a time.
+	LocationReturns(ctx context.Context, tenant tenancy.TenantID, q ReturnQuery) (ReturnPage, error)
 }
 
-// OrderQuery selects a location's orders, newest first.
-type OrderQuery struct {
+// ListQuery selects a location's orders or returns, newest first.
+type ListQuery[S ~string] struct {
 	Location tenancy.LocationID
-	// Status, when set, keeps the orders in it.
-	Status CheckoutStatus
-	// From and To bound when the orders started; zero is open.
+	// Status, when set, keeps those in it.
+	Status S
+	// From and To bound when they started; zero is open.
 	From, To time.Time
 	Limit    int
 	// Cursor continues a list where an earlier page ended.
 	Cursor string
 }
 
+// OrderQuery selects a location's orders.
+type OrderQuery = ListQuery[CheckoutStatus]
+
+// ReturnQuery selects a location's returns.
+type ReturnQuery = ListQuery[ReturnStatus]
+
 // OrderPage is one page of orders and where the next one starts; Next is
 // empty on the last page.
 type OrderPage struct {
 	Orders []Checkout
 	Next   string
+}
+
+// ReturnPage is one page of returns, as OrderPage is of orders.
+type ReturnPage struct {
+	Returns []Return
+	Next    string
 }
 
 // ErrBadCursor: the cursor is not one a page of this list answered.

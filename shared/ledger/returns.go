@@ -37,6 +37,11 @@ const (
 	ReturnNeedsAttention ReturnStatus = "needs_attention"
 )
 
+// ReturnStatuses lists every status a return can be in.
+func ReturnStatuses() []ReturnStatus {
+	return []ReturnStatus{ReturnProcessing, ReturnCompleted, ReturnNeedsAttention}
+}
+
 // ReturnLine is what comes back of one line of the order.
 type ReturnLine struct {
 	LineID   string `json:"line_id"`

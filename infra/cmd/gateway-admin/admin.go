@@ -23,7 +23,7 @@ type admin struct {
 	out       io.Writer
 }
 
-const usage = "usage: gateway-admin create-tenant|create-key|list-keys|disable-key|stuck-checkouts|retry-checkout [flags]; -h after a command lists its flags"
+const usage = "usage: gateway-admin create-tenant|create-key|list-keys|disable-key|stuck-checkouts|retry-checkout|stuck-returns|retry-return [flags]; -h after a command lists its flags"
 
 func (a admin) run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
@@ -42,6 +42,10 @@ func (a admin) run(ctx context.Context, args []string) error {
 		return a.stuckCheckouts(ctx, args[1:])
 	case "retry-checkout":
 		return a.retryCheckout(ctx, args[1:])
+	case "stuck-returns":
+		return a.stuckReturns(ctx, args[1:])
+	case "retry-return":
+		return a.retryReturn(ctx, args[1:])
 	}
 	return fmt.Errorf("unknown command %q; %s", args[0], usage)
 }
@@ -237,7 +241,7 @@ func (a admin) stuckCheckouts(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	views, next, err := a.checkouts.ForOperators(ctx, p, ledger.OrderQuery{
+	views, next, err := a.checkouts.CheckoutsForOperators(ctx, p, ledger.OrderQuery{
 		Location: tenancy.LocationID(*location), Status: ledger.CheckoutStatus(*status), Limit: 50,
 	})
 	if err != nil {
@@ -285,5 +289,66 @@ func (a admin) retryCheckout(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Fprintf(a.out, "checkout %s is %s; execution %s\n", v.Checkout.ID, v.Checkout.Status, v.Checkout.ExecutionARN)
+	return nil
+}
+
+// stuckReturns prints the returns of a location's orders needing attention,
+// as GET /v1/ops/returns answers them: one line per problem.
+func (a admin) stuckReturns(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("stuck-returns", flag.ContinueOnError)
+	tenantID := fs.String("tenant", "", "tenant id")
+	location := fs.String("location", "", "location id")
+	status := fs.String("status", string(ledger.ReturnNeedsAttention), "the status to list")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	p, err := a.operator(ctx, tenancy.TenantID(*tenantID))
+	if err != nil {
+		return err
+	}
+	views, next, err := a.checkouts.ReturnsForOperators(ctx, p, ledger.ReturnQuery{
+		Location: tenancy.LocationID(*location), Status: ledger.ReturnStatus(*status), Limit: 50,
+	})
+	if err != nil {
+		return err
+	}
+	w := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "ORDER\tRETURN\tSTATUS\tUPDATED\tWHY")
+	for _, v := range views {
+		o, r := v.Order.Checkout, v.Return
+		why := r.Problems
+		if len(why) == 0 {
+			why = []string{"-"}
+		}
+		for _, problem := range why {
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", o.POSOrderID, r.ID, r.Status, r.UpdatedAt.Format(time.RFC3339), problem)
+		}
+	}
+	if next != "" {
+		fmt.Fprintln(w, "(more: this lists the newest 50)")
+	}
+	return w.Flush()
+}
+
+// retryReturn runs a return needing attention again, as
+// POST /v1/ops/orders/{order_id}/returns/{return_id}/retry does.
+func (a admin) retryReturn(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("retry-return", flag.ContinueOnError)
+	tenantID := fs.String("tenant", "", "tenant id")
+	location := fs.String("location", "", "location id")
+	order := fs.String("order", "", "the POS order id")
+	returnID := fs.String("return", "", "the return id")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	p, err := a.operator(ctx, tenancy.TenantID(*tenantID))
+	if err != nil {
+		return err
+	}
+	v, err := a.checkouts.RetryReturn(ctx, p, tenancy.LocationID(*location), *order, *returnID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.out, "return %s of order %s is %s; execution %s\n", v.Return.ID, v.Order.Checkout.POSOrderID, v.Return.Status, v.Return.ExecutionARN)
 	return nil
 }

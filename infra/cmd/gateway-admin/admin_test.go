@@ -100,8 +100,9 @@ func (e *startedExecutions) Start(_ context.Context, name string, in checkout.Sa
 	return "arn:aws:states:us-east-1:000000000000:execution:CheckoutStateMachine:" + name, nil
 }
 func (e *startedExecutions) Resume(context.Context, string, checkout.PaymentEvent) error { return nil }
-func (e *startedExecutions) StartReturn(context.Context, string, checkout.ReturnInput) (string, error) {
-	return "", errors.New("no returns here")
+func (e *startedExecutions) StartReturn(_ context.Context, name string, in checkout.ReturnInput) (string, error) {
+	e.started = append(e.started, name+" "+string(in.ReturnID))
+	return "arn:aws:states:us-east-1:000000000000:execution:ReturnStateMachine:" + name, nil
 }
 
 // TestAdminRetriesAStuckCheckout lists a checkout needing attention with the
@@ -178,5 +179,98 @@ func TestAdminRetriesAStuckCheckout(t *testing.T) {
 	}
 	if err := a.run(ctx, []string{"retry-checkout", "-tenant", "acme", "-checkout", string(id)}); err == nil {
 		t.Error("a checkout already settling was retried again")
+	}
+}
+
+// TestAdminRetriesAStuckReturn lists a return needing attention with its
+// problem, and retries it: the step it gave up on is reopened, the return
+// is processing again under a new execution, and the retry is the admin's.
+func TestAdminRetriesAStuckReturn(t *testing.T) {
+	table, _, _ := ddblocaltest.NewTable(t)
+	dir, store := dynamodb.NewDirectory(table), dynamodb.NewLedgerStore(table)
+	executions := &startedExecutions{}
+	svc := checkout.NewService(dir, nil, store, executions, nil, time.Now)
+	svc.AnswerWithin = 10 * time.Millisecond
+	ctx := context.Background()
+	var out bytes.Buffer
+	a := admin{dir: dir, checkouts: svc, out: &out}
+	if err := a.run(ctx, []string{"create-tenant", "-id", "acme", "-name", "Acme", "-credentials", "secretsmanager:leat/acme",
+		"-location", "amsterdam=shop-ams"}); err != nil {
+		t.Fatal(err)
+	}
+
+	now := time.Now().UTC()
+	id, _ := ledger.NewCheckoutID("amsterdam", "T-8")
+	c := ledger.Checkout{Tenant: "acme", ID: id, Location: "amsterdam", POSOrderID: "T-8", Currency: "EUR",
+		Status: ledger.CheckoutCompleted, Basket: ledger.Basket{Lines: []ledger.Line{{ID: "1", SKU: "C", Name: "Coffee", Quantity: 1, UnitPrice: 300}}},
+		CreatedAt: now, UpdatedAt: now}
+	if err := store.CreateCheckout(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	c.Version = 1
+	stepID, _ := ledger.NewStepID(ledger.StepOrderReturn, "returns[0]")
+	r := ledger.Return{Checkout: id, ID: "R1", Full: true, Status: ledger.ReturnProcessing,
+		Lines: []ledger.ReturnLine{{LineID: "1", Quantity: 1, Amount: 300}}, Plan: ledger.ReturnPlan{OrderReturn: stepID},
+		CreatedAt: now, UpdatedAt: now}
+	c.Returned = c.Returned.Add(r)
+	if _, _, err := store.CreateReturn(ctx, c, r); err != nil {
+		t.Fatal(err)
+	}
+	step, _, err := store.RecordIntent(ctx, "acme", ledger.NewStep(id, stepID, ledger.StepDetails{}, now, now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stuckStep, _ := step.NeedAttention("unresolved", "Leat kept failing the order return", now)
+	if _, err := store.SaveStep(ctx, "acme", stuckStep); err != nil {
+		t.Fatal(err)
+	}
+	returns, err := store.Returns(ctx, "acme", id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stuck, err := returns[0].Finish([]string{"order_return:returns[0]: Leat kept failing the order return"}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.SaveReturn(ctx, "acme", stuck); err != nil {
+		t.Fatal(err)
+	}
+
+	out.Reset()
+	if err := a.run(ctx, []string{"stuck-returns", "-tenant", "acme", "-location", "amsterdam"}); err != nil {
+		t.Fatal(err)
+	}
+	if listed := out.String(); !strings.Contains(listed, "T-8") || !strings.Contains(listed, "Leat kept failing the order return") {
+		t.Fatalf("stuck-returns printed:\n%s", listed)
+	}
+
+	out.Reset()
+	if err := a.run(ctx, []string{"retry-return", "-tenant", "acme", "-location", "amsterdam", "-order", "T-8", "-return", "R1"}); err != nil {
+		t.Fatal(err)
+	}
+	if len(executions.started) != 1 || !strings.HasSuffix(executions.started[0], "-retry-1 R1") {
+		t.Fatalf("started %v", executions.started)
+	}
+	retried, err := store.Returns(ctx, "acme", id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, steps, err := store.Checkout(ctx, "acme", id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := retried[0]; got.Status != ledger.ReturnProcessing || len(got.Retries) != 1 || got.Retries[0].By != "gateway-admin" ||
+		got.Retries[0].ExecutionARN == "" || len(steps) != 1 || steps[0].State != ledger.StepPending {
+		t.Fatalf("after the retry: %s, retries %+v, steps %+v", got.Status, got.Retries, steps)
+	}
+	out.Reset()
+	if err := a.run(ctx, []string{"stuck-returns", "-tenant", "acme", "-location", "amsterdam"}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out.String(), "T-8") {
+		t.Errorf("a return processing again still lists as stuck:\n%s", out.String())
+	}
+	if err := a.run(ctx, []string{"retry-return", "-tenant", "acme", "-location", "amsterdam", "-order", "T-8", "-return", "R1"}); err == nil {
+		t.Error("a return already running again was retried again")
 	}
 }

@@ -6,9 +6,12 @@
 //	gateway-admin disable-key -key lpg_…
 //	gateway-admin stuck-checkouts -tenant acme -location amsterdam
 //	gateway-admin retry-checkout -tenant acme -checkout amsterdam.T1001
+//	gateway-admin stuck-returns -tenant acme -location amsterdam
+//	gateway-admin retry-return -tenant acme -location amsterdam -order T1001 -return R1
 //
-// It reads TABLE_NAME, DYNAMODB_ENDPOINT (for a local table), for a retry
-// CHECKOUT_STATE_MACHINE_ARN, and the usual AWS settings. A new key is
+// It reads TABLE_NAME, DYNAMODB_ENDPOINT (for a local table), for a
+// checkout's retry CHECKOUT_STATE_MACHINE_ARN, for a return's
+// RETURN_STATE_MACHINE_ARN, and the usual AWS settings. A new key is
 // printed once; only its SHA-256 is stored.
 package main
 

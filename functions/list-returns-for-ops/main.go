@@ -1,0 +1,6 @@
+// Command list-returns-for-ops lists the returns of a location's orders needing attention, with their steps, for operators.
+package main
+
+import "github.com/leatpos/gateway/shared/app"
+
+func main() { app.Start("list-returns-for-ops", app.ListReturnsForOps) }
