@@ -54,6 +54,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{http.MethodPost, "/v1/orders/" + orderID + "/returns", tenancy.ScopeBackend, `{"return_id":"R2","full":true}`, true},
 		{http.MethodGet, "/v1/orders/" + orderID + "/returns/R1", tenancy.ScopeBackend, "", true},
 		{http.MethodGet, "/v1/ops/checkouts", tenancy.ScopeOps, "", false},
+		{http.MethodGet, "/v1/ops/returns", tenancy.ScopeOps, "", false},
 		{http.MethodPost, "/v1/ops/checkouts/" + done.CheckoutID + "/retry-compensation", tenancy.ScopeOps, "", true},
 		{http.MethodPost, "/v1/ops/orders/" + orderID + "/returns/R1/retry", tenancy.ScopeOps, "", true},
 	}
