@@ -7,18 +7,26 @@ SANDBOX_ADDR ?= 127.0.0.1:8480
 
 FUNCTIONS := $(notdir $(patsubst %/,%,$(wildcard functions/*/)))
 
-.PHONY: run test build sandbox lint vet node-deps bench fuzz fuzz-short chaos
+.PHONY: run test build sandbox lint vet node-deps chromium bench fuzz fuzz-short chaos
 
 ## run: the whole gateway on localhost (DynamoDB Local, local Step Functions, emulated
 ## API Gateway, Leat sandbox). Prints GATEWAY_URL and the demo API keys; Ctrl-C stops it.
 run: node-deps
 	$(GO) run ./infra/cmd/localstack -env-file build/localstack.env
 
-## test: every check CI runs: lint, vet and all Go tests with the race detector, with one
-## DynamoDB Local shared by the whole run. The tests build every function through the
+## test: every check CI runs: lint, vet and all Go tests with the race detector (the
+## reference POS's in headless Chromium among them), with one DynamoDB Local shared by the
+## whole run. The tests build every function through the
 ## targets sam build runs, so the build is checked without building twice.
-test: node-deps lint vet fuzz-short
+test: node-deps chromium lint vet fuzz-short
 	$(GO) run ./infra/cmd/ddblocal -- $(GO) test -race -count=1 ./...
+
+## chromium: Debian's Chromium, which the reference POS's browser tests drive; installed
+## from Debian's packages when missing.
+chromium:
+	@command -v chromium >/dev/null || { \
+		sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+		$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends chromium; }
 
 ## build: every function as the bootstrap binary Lambda runs (provided.al2023, arm64),
 ## then each one's size.

@@ -686,9 +686,11 @@ func checkoutScenarios() []scenario {
 						Taken        int64  `json:"taken"`
 						BalanceAfter *int64 `json:"balance_after"`
 					} `json:"tender"`
-					Due int64 `json:"due"`
+					Due      int64        `json:"due"`
+					Checkout checkoutView `json:"checkout"`
 				}
-				if a.Status != http.StatusCreated || json.Unmarshal(a.Body, &taken) != nil || taken.Tender.Taken != 600 || taken.Due != 4080-1600 {
+				if a.Status != http.StatusCreated || json.Unmarshal(a.Body, &taken) != nil || taken.Tender.Taken != 600 || taken.Due != 4080-1600 ||
+					taken.Checkout.Totals.Due != taken.Due || taken.Checkout.Totals.Tendered != 1600 {
 					t.Fatalf("added giftcard: %d %s", a.Status, a.Body)
 				}
 				if a := added(`{"type":"prepaid","amount":500}`); a.Status != http.StatusCreated {

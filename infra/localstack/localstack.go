@@ -25,6 +25,7 @@ import (
 	"github.com/leatpos/gateway/infra/ddblocal"
 	"github.com/leatpos/gateway/infra/leatsandbox"
 	"github.com/leatpos/gateway/infra/localsfn"
+	"github.com/leatpos/gateway/infra/pos"
 	"github.com/leatpos/gateway/infra/repo"
 	"github.com/leatpos/gateway/infra/samtemplate"
 	"github.com/leatpos/gateway/shared/app"
@@ -201,7 +202,16 @@ func Start(ctx context.Context, opts Options) (s *Stack, err error) {
 	if err != nil {
 		return nil, err
 	}
-	if s.GatewayURL, err = s.serve(opts.GatewayAddr, gateway); err != nil {
+	site, err := pos.Handler()
+	if err != nil {
+		return nil, fmt.Errorf("localstack: the reference POS (run npm ci in infra): %w", err)
+	}
+	// The reference POS shares the API's origin; API Gateway answers every
+	// /v1 path, as it would in AWS.
+	front := http.NewServeMux()
+	front.Handle("/v1/", gateway)
+	front.Handle("/", site)
+	if s.GatewayURL, err = s.serve(opts.GatewayAddr, front); err != nil {
 		return nil, err
 	}
 	return s, nil

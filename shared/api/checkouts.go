@@ -242,9 +242,15 @@ func AddTender(svc *checkout.Service) Route {
 			return Response{}, err
 		}
 		view := checkoutOf(taken.View)
-		out := tenderTakenJSON{Checkout: view, Due: view.Totals.Lines - view.Totals.Discounts}
+		// The saga counts the new tender into the checkout's totals only
+		// after answering it, so the answer counts it itself.
+		view.Totals.Tendered = 0
 		for _, t := range view.Tenders {
-			out.Due -= t.Taken
+			view.Totals.Tendered += t.Taken
+		}
+		view.Totals.Due = view.Totals.Lines - view.Totals.Discounts - view.Totals.Tendered
+		out := tenderTakenJSON{Checkout: view, Due: view.Totals.Due}
+		for _, t := range view.Tenders {
 			if t.Source == taken.Step.Item() {
 				out.Tender = t
 			}

@@ -46,7 +46,7 @@ func main() {
 		}
 		defer os.Remove(*envFile)
 	}
-	logger.Info("gateway running; press Ctrl-C to stop", "gateway_url", stack.GatewayURL)
+	logger.Info("gateway running; press Ctrl-C to stop", "gateway_url", stack.GatewayURL, "reference_pos", stack.GatewayURL+"/")
 	<-ctx.Done()
 	if err := stack.Close(); err != nil {
 		fmt.Fprintln(os.Stderr, "localstack: stop:", err)
