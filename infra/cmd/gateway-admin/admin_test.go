@@ -105,23 +105,31 @@ func (e *startedExecutions) StartReturn(_ context.Context, name string, in check
 	return "arn:aws:states:us-east-1:000000000000:execution:ReturnStateMachine:" + name, nil
 }
 
-// TestAdminRetriesAStuckCheckout lists a checkout needing attention with the
-// reason of its step, and retries it: the step is reopened where the saga
-// gave up, the checkout goes back to giving back, an execution resumes the
-// compensation, and the retry is recorded as the admin's.
-func TestAdminRetriesAStuckCheckout(t *testing.T) {
+// operatorAdmin is the admin of a tenant acme with one location,
+// amsterdam, whose sagas only record what they are asked to start.
+func operatorAdmin(t *testing.T) (admin, *dynamodb.LedgerStore, *startedExecutions, *bytes.Buffer) {
+	t.Helper()
 	table, _, _ := ddblocaltest.NewTable(t)
 	dir, store := dynamodb.NewDirectory(table), dynamodb.NewLedgerStore(table)
 	executions := &startedExecutions{}
 	svc := checkout.NewService(dir, nil, store, executions, nil, time.Now)
 	svc.AnswerWithin = 10 * time.Millisecond
-	ctx := context.Background()
-	var out bytes.Buffer
-	a := admin{dir: dir, checkouts: svc, out: &out}
-	if err := a.run(ctx, []string{"create-tenant", "-id", "acme", "-name", "Acme", "-credentials", "secretsmanager:leat/acme",
+	out := &bytes.Buffer{}
+	a := admin{dir: dir, checkouts: svc, out: out}
+	if err := a.run(context.Background(), []string{"create-tenant", "-id", "acme", "-name", "Acme", "-credentials", "secretsmanager:leat/acme",
 		"-location", "amsterdam=shop-ams"}); err != nil {
 		t.Fatal(err)
 	}
+	return a, store, executions, out
+}
+
+// TestAdminRetriesAStuckCheckout lists a checkout needing attention with the
+// reason of its step, and retries it: the step is reopened where the saga
+// gave up, the checkout goes back to giving back, an execution resumes the
+// compensation, and the retry is recorded as the admin's.
+func TestAdminRetriesAStuckCheckout(t *testing.T) {
+	a, store, executions, out := operatorAdmin(t)
+	ctx := context.Background()
 
 	now := time.Now().UTC()
 	id, _ := ledger.NewCheckoutID("amsterdam", "T-7")
@@ -186,18 +194,8 @@ func TestAdminRetriesAStuckCheckout(t *testing.T) {
 // problem, and retries it: the step it gave up on is reopened, the return
 // is processing again under a new execution, and the retry is the admin's.
 func TestAdminRetriesAStuckReturn(t *testing.T) {
-	table, _, _ := ddblocaltest.NewTable(t)
-	dir, store := dynamodb.NewDirectory(table), dynamodb.NewLedgerStore(table)
-	executions := &startedExecutions{}
-	svc := checkout.NewService(dir, nil, store, executions, nil, time.Now)
-	svc.AnswerWithin = 10 * time.Millisecond
+	a, store, executions, out := operatorAdmin(t)
 	ctx := context.Background()
-	var out bytes.Buffer
-	a := admin{dir: dir, checkouts: svc, out: &out}
-	if err := a.run(ctx, []string{"create-tenant", "-id", "acme", "-name", "Acme", "-credentials", "secretsmanager:leat/acme",
-		"-location", "amsterdam=shop-ams"}); err != nil {
-		t.Fatal(err)
-	}
 
 	now := time.Now().UTC()
 	id, _ := ledger.NewCheckoutID("amsterdam", "T-8")

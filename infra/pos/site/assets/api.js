@@ -106,6 +106,20 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+// human writes a status as words: needs_attention is "needs attention".
+export function human(status) {
+  return status.replaceAll('_', ' ');
+}
+
+// badge shows a status; tests find it by data-status.
+export function badge(status) {
+  return el('span', { class: `badge ${status}`, 'data-status': status }, human(status));
+}
+
+export function when(iso) {
+  return new Date(iso).toLocaleString();
+}
+
 // showError puts an error in the page's alert banner; showError(null) clears it.
 export function showError(err) {
   const banner = document.getElementById('error');

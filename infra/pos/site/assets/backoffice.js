@@ -1,6 +1,6 @@
 // The back office: find an order, see what it did in Leat, and return it,
 // whole or some lines, through the gateway's returns API with the back-office key.
-import { call, el, money, parseMoney, poll, requireKeys, showError } from './api.js';
+import { badge, call, el, human, money, parseMoney, poll, requireKeys, showError, when } from './api.js';
 
 const ROLE = 'backoffice';
 
@@ -28,18 +28,6 @@ function returnPath(orderId, returnId) {
 }
 
 // ---- small views -------------------------------------------------------------
-
-function human(status) {
-  return status.replaceAll('_', ' ');
-}
-
-function badge(status) {
-  return el('span', { class: `badge ${status}`, 'data-status': status }, human(status));
-}
-
-function when(iso) {
-  return new Date(iso).toLocaleString();
-}
 
 // fill replaces a node's children, skipping the nulls that mark parts a
 // view leaves out (replaceChildren alone would print them).

@@ -1,6 +1,6 @@
 // The operations view: the checkouts and returns an operator must settle,
 // what stopped each, and the retry once the cause is fixed, with the ops key.
-import { call, el, money, requireKeys, showError } from './api.js';
+import { badge, call, el, human, money, requireKeys, showError, when } from './api.js';
 
 const ROLE = 'ops';
 
@@ -28,18 +28,6 @@ const $ = (id) => document.getElementById(id);
 // Counts refreshes so that only the latest one draws the lists: an answer
 // for a filter the operator already left must not replace the current one.
 let refreshes = 0;
-
-function human(status) {
-  return status.replaceAll('_', ' ');
-}
-
-function badge(status) {
-  return el('span', { class: `badge ${status}`, 'data-status': status }, human(status));
-}
-
-function when(iso) {
-  return new Date(iso).toLocaleString();
-}
 
 // ---- the lists ---------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 // The till: a cart, the green REWARDS, VOUCHER, GIFTCARD and PREPAID
 // buttons, the payment step and the receipt, each driving one call of the
 // gateway's public API with the till's key.
-import { call, describe, el, money, parseMoney, poll, requireKeys, showError } from './api.js';
+import { badge, call, describe, el, human, money, parseMoney, poll, requireKeys, showError } from './api.js';
 import { renderSVG } from '/vendor/uqr.mjs';
 
 const CURRENCY = 'EUR';
@@ -442,7 +442,7 @@ function renderDone() {
   const c = sale.checkout;
   $('payment').hidden = true;
   $('done').hidden = false;
-  $('done-status').textContent = c.status.replace('_', ' ');
+  $('done-status').textContent = human(c.status);
   $('done-status').className = `badge ${c.status}`;
   $('done-status').dataset.status = c.status;
   const summary = [];
@@ -473,7 +473,7 @@ function renderDone() {
 
 function renderSteps(steps) {
   $('steps').replaceChildren(...steps.map((s) => el('li', { 'data-step': s.id, 'data-state': s.state },
-    `${s.kind} ${s.item} `, el('span', { class: `badge ${s.state}`, text: s.state }), s.detail ? ` ${s.detail}` : '')));
+    `${s.kind} ${s.item} `, badge(s.state), s.detail ? ` ${s.detail}` : '')));
 }
 
 function openCollect() {
