@@ -41,13 +41,13 @@ func post(t *testing.T, key, path string, body any) map[string]any {
 	return out
 }
 
-// sale checks a basket out for the customer behind card and reports the
-// card payment's outcome; it returns the order id and the checkout id.
-func sale(t *testing.T, card string, outcome string, extra map[string]any) (string, string) {
+// sale checks a basket out for the customer and reports the card payment's
+// outcome; it returns the order id and the checkout id.
+func sale(t *testing.T, c customer, outcome string, extra map[string]any) (string, string) {
 	t.Helper()
 	orderID := fmt.Sprintf("BO-%d", time.Now().UnixNano())
 	body := map[string]any{
-		"order_id": orderID, "currency": "EUR", "contact_uuid": contactOf(t, card),
+		"order_id": orderID, "currency": "EUR", "contact_uuid": c.uuid,
 		"lines": []map[string]any{
 			{"id": "1", "sku": "COFFEE-REG", "name": "Coffee", "quantity": 2, "unit_price": 300},
 			{"id": "2", "sku": "MUG-01", "name": "Branded mug", "quantity": 1, "unit_price": 1200},
@@ -66,9 +66,10 @@ func sale(t *testing.T, card string, outcome string, extra map[string]any) (stri
 // its lines and Leat transactions, and returns the mug; the result shows the
 // points taken back, which Leat no longer holds.
 func TestBackofficeReturnsPartOfAnOrder(t *testing.T) {
-	anna := contactOf(t, "LEAT-1001")
-	orderID, _ := sale(t, "LEAT-1001", "paid", nil)
-	before := points(t, anna)
+	t.Parallel()
+	shopper := newCustomer(t, 0, 0)
+	orderID, _ := sale(t, shopper, "paid", nil)
+	before := points(t, shopper.uuid)
 
 	p := open(t, "/backoffice", "backoffice")
 	p.scan("#order-id", orderID)
@@ -79,7 +80,7 @@ func TestBackofficeReturnsPartOfAnOrder(t *testing.T) {
 	p.do(chromedp.WaitVisible(chromedp.CSS(`#return-result .badge[data-status="completed"]`)))
 	p.noError()
 	p.shot("backoffice-return")
-	after := points(t, anna)
+	after := points(t, shopper.uuid)
 	if after != before-12 {
 		t.Errorf("returning the €12.00 mug took Leat's balance from %d to %d, want -12", before, after)
 	}
@@ -92,9 +93,10 @@ func TestBackofficeReturnsPartOfAnOrder(t *testing.T) {
 // TestOpsRetriesAStuckCheckout: a cancelled sale whose reward Leat would
 // not give back shows first on the operations page with why; once Leat is
 // fixed the operator's retry settles it, and Leat holds the points again.
+// It runs alone: the fault it injects is the whole sandbox's.
 func TestOpsRetriesAStuckCheckout(t *testing.T) {
-	anna := contactOf(t, "LEAT-1001")
-	before := points(t, anna)
+	shopper := newCustomer(t, 500, 0)
+	before := points(t, shopper.uuid)
 	faults, err := leatsandbox.ParseFaults("server_error POST /reward-receptions/{uuid}/reverse")
 	if err != nil {
 		t.Fatal(err)
@@ -105,7 +107,7 @@ func TestOpsRetriesAStuckCheckout(t *testing.T) {
 		}
 	}
 	t.Cleanup(stack.Sandbox.ClearFaults)
-	_, checkoutID := sale(t, "LEAT-1001", "failed", map[string]any{"rewards": []map[string]any{{"reward_uuid": rewardUUID(t, "Free Coffee")}}})
+	_, checkoutID := sale(t, shopper, "failed", map[string]any{"rewards": []map[string]any{{"reward_uuid": rewardUUID(t, "Free Coffee")}}})
 	c, _, err := stack.Ledger.Checkout(context.Background(), stack.Tenant.ID, ledger.CheckoutID(checkoutID))
 	if err != nil || c.Status != "needs_attention" {
 		t.Fatalf("the checkout is %s (%v), want needs_attention", c.Status, err)
@@ -119,7 +121,7 @@ func TestOpsRetriesAStuckCheckout(t *testing.T) {
 	p.click(card + ` [data-action="retry-checkout"]`)
 	p.do(chromedp.WaitNotPresent(chromedp.CSS(card)))
 	p.noError()
-	if after := points(t, anna); after != before {
+	if after := points(t, shopper.uuid); after != before {
 		t.Errorf("after the retry Leat holds %d points, before the sale %d", after, before)
 	}
 	settled, _, err := stack.Ledger.Checkout(context.Background(), stack.Tenant.ID, ledger.CheckoutID(checkoutID))

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -210,14 +211,62 @@ func leatClient(t *testing.T) *leat.Client {
 	return c
 }
 
-// contactOf is the sandbox's contact behind a loyalty card.
-func contactOf(t *testing.T, card string) string {
+// customer is a new contact of the sandbox's, so that tests running side
+// by side never share a balance.
+type customer struct{ uuid, email string }
+
+var customers atomic.Int64
+
+// newCustomer creates a contact holding points and prepaid credit (minor
+// units); the till identifies it by its email.
+func newCustomer(t *testing.T, points, prepaid int64) customer {
+	t.Helper()
+	ctx, c := context.Background(), leatClient(t)
+	email := fmt.Sprintf("pos-%d-%d@example.com", time.Now().UnixNano(), customers.Add(1))
+	contact, err := c.FindOrCreateContact(ctx, email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shop := stack.Tenant.Locations[0].ShopUUID
+	if points > 0 {
+		if _, err := c.CreateCreditReception(ctx, leat.CreateCreditReceptionRequest{ContactUUID: contact.UUID, ShopUUID: shop, Credits: points}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if prepaid > 0 {
+		if _, err := c.CreatePrepaidTransaction(ctx, leat.CreatePrepaidTransactionRequest{ContactUUID: contact.UUID, ShopUUID: shop, AmountInCents: prepaid}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return customer{uuid: contact.UUID, email: email}
+}
+
+// cardHolder is the seeded contact behind a loyalty card.
+func cardHolder(t *testing.T, card string) string {
 	t.Helper()
 	id, err := leatClient(t).FindContactIdentifier(context.Background(), card)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return id.Contact.UUID
+}
+
+// newVoucher gives the customer a voucher of the seeded promotion named so.
+func newVoucher(t *testing.T, promotion string, c customer) *leat.Voucher {
+	t.Helper()
+	for _, p := range stack.Sandbox.Seed().Promotions {
+		if p.Name == promotion {
+			v, err := leatClient(t).CreateVoucher(context.Background(), leat.CreateVoucherRequest{
+				PromotionUUID: p.UUID, Code: fmt.Sprintf("POS-%d", time.Now().UnixNano()), ContactUUID: c.uuid,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+	}
+	t.Fatalf("no promotion %q in the seed", promotion)
+	return nil
 }
 
 func points(t *testing.T, contact string) int64 {

@@ -57,11 +57,13 @@ func (p *page) number(sel string) int64 {
 // sale, the payment shows their discounts, and the completed sale shows the
 // points earned and the balance Leat now holds.
 func TestTillRedeemsRewardsAndOffersAndEarns(t *testing.T) {
-	anna := contactOf(t, "LEAT-1001")
-	before := points(t, anna)
+	t.Parallel()
+	shopper := newCustomer(t, 1000, 0)
+	welcome := newVoucher(t, "Welcome 10% Off", shopper)
+	before := points(t, shopper.uuid)
 	p := open(t, "/", "pos")
 	p.add("COFFEE-REG", "CROISSANT", "MUG-01")
-	p.identify("LEAT-1001")
+	p.identify(shopper.email)
 	if shown := p.number("#customer-points"); shown != before {
 		t.Fatalf("the till shows %d points, Leat holds %d", shown, before)
 	}
@@ -76,10 +78,9 @@ func TestTillRedeemsRewardsAndOffersAndEarns(t *testing.T) {
 	}
 	disabled := get(p, chromedp.Evaluate[bool](fmt.Sprintf(`document.querySelector('[data-reward-uuid=%q] button.redeem').disabled`, rewardUUID(t, "Espresso Machine"))))
 	if !disabled {
-		t.Error("the Espresso Machine Anna cannot afford can be redeemed")
+		t.Error("the Espresso Machine the customer cannot afford can be redeemed")
 	}
 	p.click(fmt.Sprintf(`[data-reward-uuid=%q] button.redeem`, rewardUUID(t, "Free Coffee")))
-	welcome := voucher(t, "WELCOME-ANNA")
 	p.click(fmt.Sprintf(`[data-offer-uuid=%q] button.use`, welcome.UUID))
 	p.shot("till-customer")
 
@@ -92,14 +93,14 @@ func TestTillRedeemsRewardsAndOffersAndEarns(t *testing.T) {
 	p.finish("#btn-card-ok", "completed")
 	p.shot("till-completed")
 
-	after := points(t, anna)
+	after := points(t, shopper.uuid)
 	if shown := p.number("#points-balance"); shown != after {
 		t.Errorf("the till shows a balance of %d, Leat holds %d", shown, after)
 	}
 	if earned := p.number("#points-earned"); earned <= 0 || after != before-100+earned {
 		t.Errorf("earned %d: Leat went from %d to %d, with 100 for the coffee", earned, before, after)
 	}
-	if v := voucher(t, "WELCOME-ANNA"); v.Status != leat.VoucherRedeemed {
+	if v := voucher(t, welcome.Code); v.Status != leat.VoucherRedeemed {
 		t.Errorf("the voucher is %s in Leat", v.Status)
 	}
 }
@@ -108,7 +109,8 @@ func TestTillRedeemsRewardsAndOffersAndEarns(t *testing.T) {
 // identified customer and linked to them by the sale; an expired one says
 // why it cannot be used and cannot be added.
 func TestTillScansVouchers(t *testing.T) {
-	chris := contactOf(t, "LEAT-1003")
+	t.Parallel()
+	chris := cardHolder(t, "LEAT-1003")
 	chrisBefore := points(t, chris)
 	p := open(t, "/", "pos")
 	p.add("CROISSANT", "COFFEE-REG")
@@ -147,6 +149,7 @@ func TestTillScansVouchers(t *testing.T) {
 // amount and a digital card with a typed amount are sold; once paid, Leat
 // holds the physical card's load.
 func TestTillSellsGiftcards(t *testing.T) {
+	t.Parallel()
 	p := open(t, "/", "pos")
 	p.click("#btn-giftcard")
 	p.do(chromedp.SendKeys(chromedp.ID("giftcard-code"), "GC-0000-0001"), chromedp.Click(chromedp.CSS(`[data-amount="2500"]`)))
@@ -175,11 +178,12 @@ func TestTillSellsGiftcards(t *testing.T) {
 // is due from a giftcard and the rest from prepaid credit, showing each
 // balance; Leat's balances move by what the till shows.
 func TestTillPaysWithGiftcardAndPrepaid(t *testing.T) {
-	anna := contactOf(t, "LEAT-1001")
-	card, credit := giftcardBalance(t, "GC-5000-0001"), prepaid(t, anna)
+	t.Parallel()
+	shopper := newCustomer(t, 0, 2500)
+	card, credit := giftcardBalance(t, "GC-5000-0001"), prepaid(t, shopper.uuid)
 	p := open(t, "/", "pos")
 	p.add("MUG-01", "COFFEE-REG")
-	p.identify("LEAT-1001")
+	p.identify(shopper.email)
 	p.pay()
 	p.click("#btn-pay-giftcard")
 	p.scan("#tender-code", "GC-5000-0001")
@@ -202,26 +206,27 @@ func TestTillPaysWithGiftcardAndPrepaid(t *testing.T) {
 	if got := giftcardBalance(t, "GC-5000-0001"); got != card-500 {
 		t.Errorf("the giftcard holds %d, want %d", got, card-500)
 	}
-	if got := prepaid(t, anna); got != credit-1000 {
-		t.Errorf("Anna's prepaid credit is %d, want %d", got, credit-1000)
+	if got := prepaid(t, shopper.uuid); got != credit-1000 {
+		t.Errorf("the customer's prepaid credit is %d, want %d", got, credit-1000)
 	}
 }
 
 // TestTillTopsUpPrepaid: a top-up line for the identified customer; once
 // paid the till shows the new prepaid balance, which Leat holds.
 func TestTillTopsUpPrepaid(t *testing.T) {
-	bram := contactOf(t, "LEAT-1002")
-	before := prepaid(t, bram)
+	t.Parallel()
+	shopper := newCustomer(t, 0, 500)
+	before := prepaid(t, shopper.uuid)
 	p := open(t, "/", "pos")
-	p.identify("LEAT-1002")
+	p.identify(shopper.email)
 	p.click("#btn-prepaid")
 	p.click(`#dialog [data-amount="2000"]`)
 	p.click("#prepaid-add")
 	p.pay()
 	p.finish("#btn-card-ok", "completed")
-	after := prepaid(t, bram)
+	after := prepaid(t, shopper.uuid)
 	if after != before+2000 {
-		t.Fatalf("Bram's prepaid credit went from %d to %d, want +2000", before, after)
+		t.Fatalf("the customer's prepaid credit went from %d to %d, want +2000", before, after)
 	}
 	if shown := p.text("#prepaid-balance"); shown != fmt.Sprintf("€%d.%02d", after/100, after%100) {
 		t.Errorf("the till shows a prepaid balance of %s, Leat holds %d", shown, after)
@@ -232,14 +237,15 @@ func TestTillTopsUpPrepaid(t *testing.T) {
 // cancels the sale; the till shows every Leat step given back, and Leat
 // holds the points it held before.
 func TestTillFailedPaymentGivesEverythingBack(t *testing.T) {
-	anna := contactOf(t, "LEAT-1001")
-	before := points(t, anna)
+	t.Parallel()
+	shopper := newCustomer(t, 1000, 0)
+	before := points(t, shopper.uuid)
 	p := open(t, "/", "pos")
 	p.add("COFFEE-OAT")
-	p.identify("LEAT-1001")
+	p.identify(shopper.email)
 	p.click(fmt.Sprintf(`[data-reward-uuid=%q] button.redeem`, rewardUUID(t, "10% Off Your Order")))
 	p.pay()
-	if during := points(t, anna); during != before-250 {
+	if during := points(t, shopper.uuid); during != before-250 {
 		t.Fatalf("reserving the reward left %d points of %d", during, before)
 	}
 	p.finish("#btn-card-fail", "cancelled")
@@ -253,7 +259,7 @@ func TestTillFailedPaymentGivesEverythingBack(t *testing.T) {
 			t.Errorf("a step of the cancelled sale is %s: %v", s, states)
 		}
 	}
-	if after := points(t, anna); after != before {
+	if after := points(t, shopper.uuid); after != before {
 		t.Errorf("after the failed payment Leat holds %d points, before %d", after, before)
 	}
 }
@@ -262,8 +268,9 @@ func TestTillFailedPaymentGivesEverythingBack(t *testing.T) {
 // whether to collect points; the customer's card then earns them. Another
 // anonymous sale prints its receipt with the claim QR code instead.
 func TestTillAnonymousSaleCollectsPointsAfterPayment(t *testing.T) {
-	chris := contactOf(t, "LEAT-1003")
-	before := points(t, chris)
+	t.Parallel()
+	shopper := newCustomer(t, 0, 0)
+	before := points(t, shopper.uuid)
 	p := open(t, "/", "pos")
 	p.add("MUG-01")
 	p.pay()
@@ -271,9 +278,9 @@ func TestTillAnonymousSaleCollectsPointsAfterPayment(t *testing.T) {
 	p.do(chromedp.WaitVisible(chromedp.ID("btn-collect")))
 	p.shot("till-collect-points")
 	p.click("#btn-collect")
-	p.scan("#collect-input", "LEAT-1003")
+	p.scan("#collect-input", shopper.email)
 	earned := p.number("#points-earned")
-	if after := points(t, chris); earned != 12 || after != before+earned {
+	if after := points(t, shopper.uuid); earned != 12 || after != before+earned {
 		t.Errorf("the till shows %d points earned for €12.00; Leat went from %d to %d", earned, before, after)
 	}
 
@@ -288,4 +295,22 @@ func TestTillAnonymousSaleCollectsPointsAfterPayment(t *testing.T) {
 		t.Errorf("the receipt's claim link is %q", href)
 	}
 	p.shot("till-receipt")
+}
+
+// TestTillShowsAPIErrors: the gateway's refusals reach the cashier as the
+// problem's words and code, where the cashier looks.
+func TestTillShowsAPIErrors(t *testing.T) {
+	t.Parallel()
+	p := open(t, "/", "pos")
+	p.click("#btn-rewards")
+	p.scan("#identify-input", "LEAT-1009")
+	if shown := p.text("#dialog-error"); !strings.Contains(shown, "identifier_inactive") {
+		t.Errorf("an inactive card shows %q", shown)
+	}
+	p.click("#dialog-close")
+	p.click("#btn-voucher")
+	p.scan("#voucher-code", "NO-SUCH-VOUCHER")
+	if shown := p.text("#dialog-error"); !strings.Contains(shown, "not_found") {
+		t.Errorf("an unknown voucher shows %q", shown)
+	}
 }
