@@ -39,8 +39,8 @@ type Config struct {
 	// Credentials authenticates every API call: PersonalAccessToken or ClientCredentials.
 	Credentials Credentials
 
-	// HTTPClient sends the requests. Nil means a client without its own timeout: deadlines
-	// come from the context and AttemptTimeout.
+	// HTTPClient sends the requests. Nil means the clients' shared one, whose connections
+	// stay open across requests (see warmClient).
 	HTTPClient *http.Client
 
 	// Retry bounds retries of transient failures; zero fields take the defaults.
@@ -52,6 +52,25 @@ type Config struct {
 
 	// UserAgent overrides the User-Agent header.
 	UserAgent string
+}
+
+// warmClient is every Client's without one of its own, so that every tenant's calls to
+// one Leat host share a pool that outlives a Lambda invocation. net/http keeps two idle
+// connections per host; the overview sends four calls at once, and checkouts more, so the
+// pool keeps enough for them to find warm connections. It has no timeout of its own:
+// deadlines come from the context and AttemptTimeout.
+var warmClient = &http.Client{Transport: warmTransport()}
+
+// maxIdlePerHost is what a request fans out to at most, with room for a second one
+// arriving meanwhile.
+const maxIdlePerHost = 32
+
+func warmTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 4 * maxIdlePerHost
+	t.MaxIdleConnsPerHost = maxIdlePerHost
+	t.ForceAttemptHTTP2 = true
+	return t
 }
 
 // Client calls the Leat v3 OAuth API. It is safe for concurrent use.
@@ -86,10 +105,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.AttemptTimeout < 0 {
 		return nil, fmt.Errorf("%w: Config.AttemptTimeout is negative", ErrInvalidArgument)
 	}
-	httpClient := cfg.HTTPClient
-	if httpClient == nil {
-		httpClient = &http.Client{}
-	}
+	httpClient := cmp.Or(cfg.HTTPClient, warmClient)
 	return &Client{
 		baseURL:        base,
 		creds:          cfg.Credentials,
