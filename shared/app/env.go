@@ -88,9 +88,12 @@ func WithLeases(step, idempotency time.Duration) Option {
 	return func(e *Env) { e.stepLease, e.idempotencyLease = step, idempotency }
 }
 
-// Directory holds tenants and their API keys.
+// Directory holds tenants and their API keys; tenants are kept for
+// tenancy.TenantCacheTTL, so the hot path reads none from the table.
 func (e *Env) Directory() tenancy.Directory {
-	return e.directory.get(func() tenancy.Directory { return dynamodb.NewDirectory(e.table) })
+	return e.directory.get(func() tenancy.Directory {
+		return tenancy.CacheTenants(dynamodb.NewDirectory(e.table), tenancy.TenantCacheTTL, time.Now)
+	})
 }
 
 // API is what every API route's function shares: the logger and the
