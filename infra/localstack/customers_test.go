@@ -1,12 +1,16 @@
 package localstack_test
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/leatpos/gateway/infra/leatsandbox"
+	"github.com/leatpos/gateway/shared/leat"
 )
 
 func identify(t *testing.T, body string) answer {
@@ -207,5 +211,41 @@ func TestCustomerOverviewRefusals(t *testing.T) {
 				t.Fatalf("got %d %s", a.Status, a.Body)
 			}
 		})
+	}
+}
+
+// TestReturningCardIsIdentifiedInOneRoundTrip: the second scan of a card
+// reads its customer from Leat while Leat verifies the card, so the cashier
+// waits for one round trip, not two; the first scan of a card it has not
+// seen takes two.
+func TestReturningCardIsIdentifiedInOneRoundTrip(t *testing.T) {
+	faults, err := leatsandbox.ParseFaults("latency=30ms")
+	if err != nil {
+		t.Fatal(err)
+	}
+	scan := func(card string) int {
+		t.Helper()
+		for _, f := range faults {
+			if err := stack.Sandbox.InjectFault(f); err != nil {
+				t.Fatal(err)
+			}
+		}
+		defer stack.Sandbox.ClearFaults()
+		stack.Sandbox.ClearRequests()
+		if a := identify(t, `{"identifier":"`+card+`"}`); a.Status != http.StatusOK {
+			t.Fatalf("identify %s: %d %s", card, a.Status, a.Body)
+		}
+		return criticalPath(stack.Sandbox.Requests())
+	}
+	contact := newCustomer(t, 0)
+	card := fmt.Sprintf("CARD-%d", time.Now().UnixNano())
+	if _, err := leatClient(t).CreateContactIdentifier(context.Background(), leat.CreateContactIdentifierRequest{Value: card, ContactUUID: contact}); err != nil {
+		t.Fatal(err)
+	}
+	if first := scan(card); first != 2 {
+		t.Errorf("a card scanned for the first time took %d round trips, want 2", first)
+	}
+	if again := scan(card); again != 1 {
+		t.Errorf("a returning card took %d round trips, want 1", again)
 	}
 }

@@ -111,7 +111,7 @@ func (e *Env) API() api.Deps {
 // Loyalty runs the read-only customer flows at the till.
 func (e *Env) Loyalty() *loyalty.Service {
 	return e.loyaltyService.get(func() *loyalty.Service {
-		return loyalty.NewService(e.Directory(), e.leatPlatforms(), time.Now)
+		return loyalty.NewService(e.Directory(), e.leatPlatforms(), time.Now).WithCardMemory(dynamodb.NewCardMemory(e.table, time.Now))
 	})
 }
 

@@ -23,6 +23,8 @@ type Service struct {
 	directory tenancy.Directory
 	platforms Platforms
 	now       func() time.Time
+	// cards, when set, remembers which customer each card identified.
+	cards CardMemory
 }
 
 // NewService builds the service.
@@ -70,7 +72,10 @@ func (s *Service) Identify(ctx context.Context, p tenancy.Principal, cmd Identif
 	if err != nil {
 		return Identification{}, err
 	}
-	return Identify(ctx, acc.platform, cmd.Identifier, cmd.Email)
+	if cmd.Email != "" || s.cards == nil {
+		return Identify(ctx, acc.platform, cmd.Identifier, cmd.Email)
+	}
+	return s.identifyCard(ctx, acc, cmd.Identifier)
 }
 
 // Identify finds the customer behind a scanned card or QR value, or by email

@@ -1,0 +1,139 @@
+package loyalty_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/leatpos/gateway/shared/loyalty"
+	"github.com/leatpos/gateway/shared/tenancy"
+)
+
+// roundTrips is an account that records when each Leat call starts and
+// ends, so a test counts the round trips a cashier waits for. Verifying a
+// card waits a moment for a read of the customer to start beside it, which
+// makes overlapping calls overlap every time.
+type roundTrips struct {
+	*account
+	mu       sync.Mutex
+	events   []string
+	customer chan struct{}
+}
+
+func (r *roundTrips) record(e string) {
+	r.mu.Lock()
+	r.events = append(r.events, e)
+	r.mu.Unlock()
+}
+
+func (r *roundTrips) FindIdentifier(ctx context.Context, v string) (loyalty.Identifier, error) {
+	r.record("start")
+	defer r.record("end")
+	select {
+	case <-r.customer:
+	case <-time.After(100 * time.Millisecond):
+	}
+	return r.account.FindIdentifier(ctx, v)
+}
+
+func (r *roundTrips) Customer(ctx context.Context, uuid string) (loyalty.Customer, error) {
+	r.record("start")
+	defer r.record("end")
+	select {
+	case r.customer <- struct{}{}:
+	default:
+	}
+	return r.account.Customer(ctx, uuid)
+}
+
+func (r *roundTrips) For(context.Context, tenancy.Tenant) (loyalty.Platform, error) { return r, nil }
+
+// rounds counts the round trips: calls that start before any call of
+// their round ended share it.
+func (r *roundTrips) rounds() int {
+	rounds, ended := 0, true
+	for _, e := range r.events {
+		switch {
+		case e == "start" && ended:
+			rounds, ended = rounds+1, false
+		case e == "end":
+			ended = true
+		}
+	}
+	return rounds
+}
+
+// memory is a card memory in a map; fail makes Recall fail.
+type memory struct {
+	cards map[string]string
+	fail  error
+}
+
+func (m *memory) Recall(_ context.Context, tenant tenancy.TenantID, card string) (string, error) {
+	return m.cards[string(tenant)+"/"+card], m.fail
+}
+
+func (m *memory) Remember(_ context.Context, tenant tenancy.TenantID, card, contact string) error {
+	m.cards[string(tenant)+"/"+card] = contact
+	return nil
+}
+
+func (m *memory) Forget(_ context.Context, tenant tenancy.TenantID, card string) error {
+	delete(m.cards, string(tenant)+"/"+card)
+	return nil
+}
+
+// TestIdentifyRemembersCards: a returning card is answered in one round
+// trip, the customer read while the card is verified; a new card, a card
+// relinked to another customer, or a memory that fails costs two; an
+// unlinked or inactive card is refused and forgotten, never answered from
+// memory.
+func TestIdentifyRemembersCards(t *testing.T) {
+	customers := map[string]loyalty.Customer{"c-1": {UUID: "c-1", Points: 10}, "c-2": {UUID: "c-2", Points: 20}}
+	for _, tc := range []struct {
+		name       string
+		remembered string // the contact the memory holds for CARD
+		card       loyalty.Identifier
+		recallErr  error
+		want       string // the customer identified
+		err        error
+		rounds     int
+		after      string // what the memory holds afterwards
+	}{
+		{"a new card", "", loyalty.Identifier{Active: true, ContactUUID: "c-1"}, nil, "c-1", nil, 2, "c-1"},
+		{"a returning card", "c-1", loyalty.Identifier{Active: true, ContactUUID: "c-1"}, nil, "c-1", nil, 1, "c-1"},
+		{"a card relinked to another customer", "c-1", loyalty.Identifier{Active: true, ContactUUID: "c-2"}, nil, "c-2", nil, 2, "c-2"},
+		{"a card unlinked since", "c-1", loyalty.Identifier{Active: true}, nil, "", loyalty.ErrIdentifierNotLinked, 1, ""},
+		{"a card made inactive since", "c-1", loyalty.Identifier{Active: false, ContactUUID: "c-1"}, nil, "", loyalty.ErrIdentifierInactive, 1, ""},
+		{"a memory that cannot be read", "c-1", loyalty.Identifier{Active: true, ContactUUID: "c-1"}, errors.New("table unavailable"), "c-1", nil, 2, "c-1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			card := tc.card
+			card.Value = "CARD"
+			leat := &roundTrips{
+				account:  &account{identifiers: map[string]loyalty.Identifier{"CARD": card}, customers: customers},
+				customer: make(chan struct{}, 1),
+			}
+			mem := &memory{cards: map[string]string{}, fail: tc.recallErr}
+			if tc.remembered != "" {
+				mem.cards["acme/CARD"] = tc.remembered
+			}
+			svc := newService(leat).WithCardMemory(mem)
+			id, err := svc.Identify(context.Background(), till, loyalty.IdentifyCommand{Identifier: "CARD"})
+			if !errors.Is(err, tc.err) {
+				t.Fatalf("err = %v, want %v", err, tc.err)
+			}
+			if err == nil && id.Customer.UUID != tc.want {
+				t.Errorf("identified %s, want %s", id.Customer.UUID, tc.want)
+			}
+			if got := leat.rounds(); got != tc.rounds {
+				t.Errorf("%d round trips (%v), want %d", got, leat.events, tc.rounds)
+			}
+			if got := mem.cards["acme/CARD"]; got != tc.after {
+				t.Errorf("the memory holds %q, want %q", got, tc.after)
+			}
+		})
+	}
+}
