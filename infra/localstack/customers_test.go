@@ -216,14 +216,14 @@ func TestCustomerOverviewRefusals(t *testing.T) {
 
 // TestReturningCardIsIdentifiedInOneRoundTrip: the second scan of a card
 // reads its customer from Leat while Leat verifies the card, so the cashier
-// waits for one round trip, not two; the first scan of a card it has not
-// seen takes two.
+// waits for one round trip, not two, with its overview too; the first scan
+// of a card it has not seen takes two.
 func TestReturningCardIsIdentifiedInOneRoundTrip(t *testing.T) {
 	faults, err := leatsandbox.ParseFaults("latency=30ms")
 	if err != nil {
 		t.Fatal(err)
 	}
-	scan := func(card string) int {
+	scan := func(card, query string) int {
 		t.Helper()
 		for _, f := range faults {
 			if err := stack.Sandbox.InjectFault(f); err != nil {
@@ -232,8 +232,14 @@ func TestReturningCardIsIdentifiedInOneRoundTrip(t *testing.T) {
 		}
 		defer stack.Sandbox.ClearFaults()
 		stack.Sandbox.ClearRequests()
-		if a := identify(t, `{"identifier":"`+card+`"}`); a.Status != http.StatusOK {
-			t.Fatalf("identify %s: %d %s", card, a.Status, a.Body)
+		a := call(t, request{Method: http.MethodPost, Path: "/v1/customers/identify" + query, Body: `{"identifier":"` + card + `"}`})
+		var got struct {
+			Overview *struct {
+				Rewards []any `json:"rewards"`
+			} `json:"overview"`
+		}
+		if a.Status != http.StatusOK || json.Unmarshal(a.Body, &got) != nil || (query != "") != (got.Overview != nil && len(got.Overview.Rewards) > 0) {
+			t.Fatalf("identify %s%s: %d %s", card, query, a.Status, a.Body)
 		}
 		return criticalPath(stack.Sandbox.Requests())
 	}
@@ -242,10 +248,13 @@ func TestReturningCardIsIdentifiedInOneRoundTrip(t *testing.T) {
 	if _, err := leatClient(t).CreateContactIdentifier(context.Background(), leat.CreateContactIdentifierRequest{Value: card, ContactUUID: contact}); err != nil {
 		t.Fatal(err)
 	}
-	if first := scan(card); first != 2 {
+	if first := scan(card, ""); first != 2 {
 		t.Errorf("a card scanned for the first time took %d round trips, want 2", first)
 	}
-	if again := scan(card); again != 1 {
+	if again := scan(card, ""); again != 1 {
 		t.Errorf("a returning card took %d round trips, want 1", again)
+	}
+	if withOverview := scan(card, "?include=overview"); withOverview != 1 {
+		t.Errorf("a returning card with its overview took %d round trips, want 1", withOverview)
 	}
 }

@@ -14,18 +14,35 @@ type identifyRequest struct {
 	Email      string `json:"email" validate:"omitempty,email,max=255"`
 }
 
-// IdentifyCustomer answers POST /v1/customers/identify.
+// IdentifyCustomer answers POST /v1/customers/identify; with
+// ?include=overview the answer carries the customer's overview too.
 func IdentifyCustomer(svc *loyalty.Service) Route {
 	return Route{Scope: tenancy.ScopePOS, Idempotent: true, Handle: func(ctx context.Context, r Request) (Response, error) {
 		var body identifyRequest
 		if err := r.Decode(&body); err != nil {
 			return Response{}, err
 		}
-		id, err := svc.Identify(ctx, r.Principal, loyalty.IdentifyCommand{Location: r.Location, Identifier: body.Identifier, Email: body.Email})
+		cmd := loyalty.IdentifyCommand{Location: r.Location, Identifier: body.Identifier, Email: body.Email}
+		var (
+			id       loyalty.Identification
+			overview *overviewJSON
+			err      error
+		)
+		switch include := r.Query("include"); include {
+		case "":
+			id, err = svc.Identify(ctx, r.Principal, cmd)
+		case "overview":
+			var o loyalty.Overview
+			id, o, err = svc.IdentifyWithOverview(ctx, r.Principal, cmd)
+			out := overviewOf(o)
+			overview = &out
+		default:
+			return Response{}, Invalid("include", "oneof", "must be overview")
+		}
 		if err != nil {
 			return Response{}, err
 		}
-		out := identificationJSON{Contact: contactOf(id.Customer)}
+		out := identificationJSON{Contact: contactOf(id.Customer), Overview: overview}
 		if id.Identifier != nil {
 			out.Identifier = &identifierJSON{Value: id.Identifier.Value, Name: id.Identifier.Name}
 		}
@@ -44,28 +61,33 @@ func CustomerOverview(svc *loyalty.Service) Route {
 		if err != nil {
 			return Response{}, err
 		}
-		out := overviewJSON{Contact: contactOf(o.Customer), Rewards: []rewardJSON{}, Offers: []offerJSON{}, OffersTruncated: o.OffersTruncated}
-		for _, opt := range o.Rewards {
-			out.Rewards = append(out.Rewards, rewardJSON{
-				UUID: opt.Reward.UUID, Title: opt.Reward.Title, Description: opt.Reward.Description,
-				RequiredPoints: opt.Reward.RequiredPoints, ImageURL: opt.Reward.ImageURL, Type: rewardType(opt.Reward),
-				PreRedeemable: opt.Reward.PreRedeemable, Affordable: opt.Affordable, PointsNeeded: opt.PointsNeeded,
-				Discount: discountOf(opt.Discount),
-			})
-		}
-		for _, offer := range o.Offers {
-			out.Offers = append(out.Offers, offerJSON{
-				Kind: string(offer.Kind), UUID: offer.UUID, Code: offer.Code, Title: offer.Title,
-				Description: offer.Description, ExpiresAt: offer.ExpiresAt, Discount: discountOf(offer.Discount),
-			})
-		}
-		return OK(out), nil
+		return OK(overviewOf(o)), nil
 	}}
+}
+
+func overviewOf(o loyalty.Overview) overviewJSON {
+	out := overviewJSON{Contact: contactOf(o.Customer), Rewards: []rewardJSON{}, Offers: []offerJSON{}, OffersTruncated: o.OffersTruncated}
+	for _, opt := range o.Rewards {
+		out.Rewards = append(out.Rewards, rewardJSON{
+			UUID: opt.Reward.UUID, Title: opt.Reward.Title, Description: opt.Reward.Description,
+			RequiredPoints: opt.Reward.RequiredPoints, ImageURL: opt.Reward.ImageURL, Type: rewardType(opt.Reward),
+			PreRedeemable: opt.Reward.PreRedeemable, Affordable: opt.Affordable, PointsNeeded: opt.PointsNeeded,
+			Discount: discountOf(opt.Discount),
+		})
+	}
+	for _, offer := range o.Offers {
+		out.Offers = append(out.Offers, offerJSON{
+			Kind: string(offer.Kind), UUID: offer.UUID, Code: offer.Code, Title: offer.Title,
+			Description: offer.Description, ExpiresAt: offer.ExpiresAt, Discount: discountOf(offer.Discount),
+		})
+	}
+	return out
 }
 
 type identificationJSON struct {
 	Contact    contactJSON     `json:"contact"`
 	Identifier *identifierJSON `json:"identifier,omitempty"`
+	Overview   *overviewJSON   `json:"overview,omitempty"`
 }
 
 type identifierJSON struct {

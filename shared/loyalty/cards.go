@@ -27,23 +27,27 @@ func (s *Service) WithCardMemory(m CardMemory) *Service {
 	return s
 }
 
-// identifyCard finds the customer behind a card. For a card it has seen,
-// the remembered customer is read while Leat verifies the card, and used
-// only when the verification names that customer and the card is active:
-// an unlinked, relinked or inactive card is never answered from memory. The
-// memory is an optimisation: when it fails, the card costs a round trip
-// more, never a wrong or failed answer.
-func (s *Service) identifyCard(ctx context.Context, acc account, card string) (Identification, error) {
+// identifyCard verifies a card and reads what belongs to its customer. For
+// a card it has seen, the remembered customer is read while Leat verifies
+// the card, and the read is used only when the verification names that
+// customer and the card is active: an unlinked, relinked or inactive card
+// is never answered from memory. The memory is an optimisation: when it
+// fails, the card costs a round trip more, never a wrong or failed answer.
+func identifyCard[T any](ctx context.Context, s *Service, acc account, card string, read func(ctx context.Context, contactUUID string) (T, error)) (*Identifier, T, error) {
+	var none T
 	card = strings.TrimSpace(card)
-	remembered, err := s.cards.Recall(ctx, acc.tenant.ID, card)
-	if err != nil {
-		logging.From(ctx).WarnContext(ctx, "the card memory could not be read; identifying in two round trips", "error", err)
-		remembered = ""
+	remembered := ""
+	if s.cards != nil {
+		var err error
+		if remembered, err = s.cards.Recall(ctx, acc.tenant.ID, card); err != nil {
+			logging.From(ctx).WarnContext(ctx, "the card memory could not be read; identifying in two round trips", "error", err)
+			remembered = ""
+		}
 	}
 	var (
 		id          Identifier
 		verifyErr   error
-		read        Customer
+		got         T
 		readErr     error
 		refreshed   error
 		speculating = remembered != ""
@@ -51,33 +55,36 @@ func (s *Service) identifyCard(ctx context.Context, acc account, card string) (I
 	)
 	wg.Go(func() { id, verifyErr = acc.platform.FindIdentifier(ctx, card) })
 	if speculating {
-		wg.Go(func() { read, readErr = acc.platform.Customer(ctx, remembered) })
+		wg.Go(func() { got, readErr = read(ctx, remembered) })
 		// Refreshing what is known costs no time while Leat answers.
 		wg.Go(func() { refreshed = s.cards.Remember(ctx, acc.tenant.ID, card, remembered) })
 	}
 	wg.Wait()
 	switch {
 	case verifyErr != nil:
-		return Identification{}, verifyErr
+		return nil, none, verifyErr
 	case !id.Active, id.ContactUUID == "":
 		if speculating {
 			s.forget(ctx, acc.tenant.ID, card)
 		}
 		if !id.Active {
-			return Identification{}, ErrIdentifierInactive
+			return nil, none, ErrIdentifierInactive
 		}
-		return Identification{}, ErrIdentifierNotLinked
+		return nil, none, ErrIdentifierNotLinked
 	}
 	if !speculating || id.ContactUUID != remembered || readErr != nil {
-		if read, err = acc.platform.Customer(ctx, id.ContactUUID); err != nil {
-			return Identification{}, err
+		var err error
+		if got, err = read(ctx, id.ContactUUID); err != nil {
+			return nil, none, err
 		}
-		refreshed = s.cards.Remember(ctx, acc.tenant.ID, card, id.ContactUUID)
+		if s.cards != nil {
+			refreshed = s.cards.Remember(ctx, acc.tenant.ID, card, id.ContactUUID)
+		}
 	}
 	if refreshed != nil {
 		logging.From(ctx).WarnContext(ctx, "the card memory could not be written", "error", refreshed)
 	}
-	return Identification{Customer: read, Identifier: &id}, nil
+	return &id, got, nil
 }
 
 func (s *Service) forget(ctx context.Context, tenant tenancy.TenantID, card string) {

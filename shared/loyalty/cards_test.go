@@ -137,3 +137,30 @@ func TestIdentifyRemembersCards(t *testing.T) {
 		})
 	}
 }
+
+// TestIdentifyWithOverview: the till gets the customer and the overview in
+// one call, in one round trip for a returning card and two for a new one.
+func TestIdentifyWithOverview(t *testing.T) {
+	leat := &roundTrips{
+		account: &account{
+			identifiers: map[string]loyalty.Identifier{"CARD": {Value: "CARD", Active: true, ContactUUID: "c-1"}},
+			customers:   map[string]loyalty.Customer{"c-1": {UUID: "c-1", Points: 150}},
+			rewards:     []loyalty.Reward{{UUID: "r-1", Title: "Coffee", RequiredPoints: 100}},
+		},
+		customer: make(chan struct{}, 1),
+	}
+	svc := newService(leat).WithCardMemory(&memory{cards: map[string]string{}})
+	for _, want := range []int{2, 1} {
+		leat.events = nil
+		id, o, err := svc.IdentifyWithOverview(context.Background(), till, loyalty.IdentifyCommand{Identifier: "CARD"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if id.Customer.UUID != "c-1" || id.Identifier.Value != "CARD" || len(o.Rewards) != 1 || !o.Rewards[0].Affordable {
+			t.Fatalf("identified %+v with overview %+v", id, o)
+		}
+		if got := leat.rounds(); got != want {
+			t.Errorf("%d round trips (%v), want %d", got, leat.events, want)
+		}
+	}
+}

@@ -72,10 +72,34 @@ func (s *Service) Identify(ctx context.Context, p tenancy.Principal, cmd Identif
 	if err != nil {
 		return Identification{}, err
 	}
-	if cmd.Email != "" || s.cards == nil {
+	if cmd.Email != "" {
 		return Identify(ctx, acc.platform, cmd.Identifier, cmd.Email)
 	}
-	return s.identifyCard(ctx, acc, cmd.Identifier)
+	id, c, err := identifyCard(ctx, s, acc, cmd.Identifier, acc.platform.Customer)
+	return Identification{Customer: c, Identifier: id}, err
+}
+
+// IdentifyWithOverview identifies the customer and answers their overview
+// in the same call: for a card scanned before, in one Leat round trip, the
+// overview read while the card is verified; otherwise in two.
+func (s *Service) IdentifyWithOverview(ctx context.Context, p tenancy.Principal, cmd IdentifyCommand) (Identification, Overview, error) {
+	acc, err := s.account(ctx, p, cmd.Location)
+	if err != nil {
+		return Identification{}, Overview{}, err
+	}
+	overview := func(ctx context.Context, contactUUID string) (Overview, error) {
+		return s.overview(ctx, acc, contactUUID)
+	}
+	if cmd.Email != "" {
+		id, err := Identify(ctx, acc.platform, cmd.Identifier, cmd.Email)
+		if err != nil {
+			return Identification{}, Overview{}, err
+		}
+		o, err := overview(ctx, id.Customer.UUID)
+		return Identification{Customer: o.Customer}, o, err
+	}
+	id, o, err := identifyCard(ctx, s, acc, cmd.Identifier, overview)
+	return Identification{Customer: o.Customer, Identifier: id}, o, err
 }
 
 // Identify finds the customer behind a scanned card or QR value, or by email
@@ -148,6 +172,12 @@ func (s *Service) Overview(ctx context.Context, p tenancy.Principal, location te
 	if err != nil {
 		return Overview{}, err
 	}
+	return s.overview(ctx, acc, contactUUID)
+}
+
+// overview reads the customer, their rewards and offers at once: one round
+// trip.
+func (s *Service) overview(ctx context.Context, acc account, contactUUID string) (Overview, error) {
 	var (
 		customer     Customer
 		rewards      []Reward
@@ -155,7 +185,7 @@ func (s *Service) Overview(ctx context.Context, p tenancy.Principal, location te
 		moreVouchers bool
 		collectables []CollectableReward
 	)
-	err = fanout.All(ctx,
+	err := fanout.All(ctx,
 		func(ctx context.Context) (err error) { customer, err = acc.platform.Customer(ctx, contactUUID); return },
 		func(ctx context.Context) (err error) {
 			rewards, err = acc.platform.Rewards(ctx, contactUUID, acc.location.ShopUUID)

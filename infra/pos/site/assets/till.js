@@ -106,8 +106,11 @@ function openRewards() {
   openDialog('REWARDS: identify the customer',
     el('p', { class: 'muted', text: 'Scan or type the loyalty card or QR code, or type an email address.' }),
     scanForm('identify-input', 'Card, QR or email', async (value) => {
-      const { body } = await call('pos', 'POST', '/v1/customers/identify', { body: identifyBody(value) });
-      await loadCustomer(body.contact.uuid);
+      // One call answers the customer and their overview.
+      const { body } = await call('pos', 'POST', '/v1/customers/identify?include=overview', { body: identifyBody(value) });
+      sale.customer = body.overview;
+      renderCustomer();
+      renderSale();
       closeDialog();
     }));
 }
