@@ -99,15 +99,16 @@ func TestAuthentication(t *testing.T) {
 	}
 }
 
+// TestIdempotentReplay: an identify by email, which may create the
+// customer, is answered once per key.
 func TestIdempotentReplay(t *testing.T) {
 	anna := richest(t)
-	c := card(t, func(c leatsandbox.SeedLoyaltyCard) bool { return c.Contact == anna.Email && c.Active })
 	key := newIdempotencyKey()
 	send := func(apiKey, body string) answer {
 		return call(t, request{Method: http.MethodPost, Path: "/v1/customers/identify", Key: apiKey, Body: body,
 			Headers: map[string]string{"Idempotency-Key": key}})
 	}
-	body := `{"identifier":"` + c.Value + `"}`
+	body := `{"email":"` + anna.Email + `"}`
 	first := send(stack.POSKey, body)
 	if first.Status != http.StatusOK || first.Header.Get("Idempotent-Replayed") != "" {
 		t.Fatalf("first: %d %v %s", first.Status, first.Header, first.Body)
@@ -116,14 +117,14 @@ func TestIdempotentReplay(t *testing.T) {
 	if replay.Status != http.StatusOK || replay.Header.Get("Idempotent-Replayed") != "true" || string(replay.Body) != string(first.Body) {
 		t.Fatalf("replay: %d %v %s", replay.Status, replay.Header, replay.Body)
 	}
-	reused := send(stack.POSKey, `{"identifier":"SOMETHING-ELSE"}`)
+	reused := send(stack.POSKey, `{"email":"someone.else@example.com"}`)
 	if reused.Status != http.StatusUnprocessableEntity || reused.problemCode(t) != "idempotency_key_reused" {
 		t.Fatalf("reused key: %d %s", reused.Status, reused.Body)
 	}
 	// Keys belong to a tenant: the same key from another tenant is a new request.
-	other := send(otherTenant(t), `{"identifier":"SOMETHING-ELSE"}`)
-	if other.Status != http.StatusNotFound || other.problemCode(t) != "identifier_not_found" {
-		t.Fatalf("other tenant, same key: %d %s", other.Status, other.Body)
+	other := send(otherTenant(t), `{"email":"someone.else@example.com"}`)
+	if other.Status != http.StatusOK || other.Header.Get("Idempotent-Replayed") != "" {
+		t.Fatalf("other tenant, same key: %d %v %s", other.Status, other.Header, other.Body)
 	}
 	// Invalid input is not stored, so the client can fix it and retry with the same key.
 	fixKey := newIdempotencyKey()
@@ -134,16 +135,37 @@ func TestIdempotentReplay(t *testing.T) {
 	}
 }
 
-func TestConcurrentRetryIsToldToWait(t *testing.T) {
+// TestScanRecordsNoIdempotencyKey: identifying by card only reads Leat, so
+// it pays no idempotency record: the same key for another card is answered
+// afresh, not refused as reused.
+func TestScanRecordsNoIdempotencyKey(t *testing.T) {
 	anna := richest(t)
 	c := card(t, func(c leatsandbox.SeedLoyaltyCard) bool { return c.Contact == anna.Email && c.Active })
+	key := map[string]string{"Idempotency-Key": newIdempotencyKey()}
+	first := call(t, request{Method: http.MethodPost, Path: "/v1/customers/identify", Body: `{"identifier":"` + c.Value + `"}`, Headers: key})
+	again := call(t, request{Method: http.MethodPost, Path: "/v1/customers/identify", Body: `{"identifier":"` + c.Value + `"}`, Headers: key})
+	other := call(t, request{Method: http.MethodPost, Path: "/v1/customers/identify", Body: `{"identifier":"SOMETHING-ELSE"}`, Headers: key})
+	if first.Status != http.StatusOK || again.Status != http.StatusOK || again.Header.Get("Idempotent-Replayed") != "" {
+		t.Fatalf("the same scan twice: %d, then %d %v", first.Status, again.Status, again.Header)
+	}
+	if other.Status != http.StatusNotFound || other.problemCode(t) != "identifier_not_found" {
+		t.Fatalf("another card with the same key: %d %s", other.Status, other.Body)
+	}
+	if missing := call(t, request{Method: http.MethodPost, Path: "/v1/customers/identify", Body: `{"identifier":"` + c.Value + `"}`,
+		Headers: map[string]string{"Idempotency-Key": ""}}); missing.Status != http.StatusBadRequest {
+		t.Fatalf("a scan without an Idempotency-Key: %d %s", missing.Status, missing.Body)
+	}
+}
+
+func TestConcurrentRetryIsToldToWait(t *testing.T) {
+	anna := richest(t)
 	// Leat answers the first request slowly, so the retry arrives while it runs.
-	slow := leatsandbox.Fault{Kind: leatsandbox.FaultLatency, Path: "/contact-identifiers/find", Delay: 700 * time.Millisecond, Times: 1}
+	slow := leatsandbox.Fault{Kind: leatsandbox.FaultLatency, Path: "/contacts/find-or-create", Delay: 700 * time.Millisecond, Times: 1}
 	if err := stack.Sandbox.InjectFault(slow); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(stack.Sandbox.ClearFaults)
-	req := request{Method: http.MethodPost, Path: "/v1/customers/identify", Body: `{"identifier":"` + c.Value + `"}`,
+	req := request{Method: http.MethodPost, Path: "/v1/customers/identify", Body: `{"email":"` + anna.Email + `"}`,
 		Headers: map[string]string{"Idempotency-Key": newIdempotencyKey()}}
 	type result struct {
 		answer
@@ -181,10 +203,9 @@ func TestLeatUnavailable(t *testing.T) {
 	stack.Sandbox.ClearFaults()
 
 	// A failure upstream is not stored either: the same key succeeds once Leat is back.
-	c := card(t, func(c leatsandbox.SeedLoyaltyCard) bool { return c.Contact == anna.Email && c.Active })
 	key := map[string]string{"Idempotency-Key": newIdempotencyKey()}
-	body := `{"identifier":"` + c.Value + `"}`
-	if err := stack.Sandbox.InjectFault(leatsandbox.Fault{Kind: leatsandbox.FaultServerError, Path: "/contact-identifiers/find"}); err != nil {
+	body := `{"email":"` + anna.Email + `"}`
+	if err := stack.Sandbox.InjectFault(leatsandbox.Fault{Kind: leatsandbox.FaultServerError, Path: "/contacts/find-or-create"}); err != nil {
 		t.Fatal(err)
 	}
 	failed := call(t, request{Method: http.MethodPost, Path: "/v1/customers/identify", Body: body, Headers: key})

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/leatpos/gateway/shared/loyalty"
@@ -17,7 +18,7 @@ type identifyRequest struct {
 // IdentifyCustomer answers POST /v1/customers/identify; with
 // ?include=overview the answer carries the customer's overview too.
 func IdentifyCustomer(svc *loyalty.Service) Route {
-	return Route{Scope: tenancy.ScopePOS, Idempotent: true, Handle: func(ctx context.Context, r Request) (Response, error) {
+	return Route{Scope: tenancy.ScopePOS, Idempotent: true, ReadOnly: identifiesByCard, Handle: func(ctx context.Context, r Request) (Response, error) {
 		var body identifyRequest
 		if err := r.Decode(&body); err != nil {
 			return Response{}, err
@@ -48,6 +49,13 @@ func IdentifyCustomer(svc *loyalty.Service) Route {
 		}
 		return OK(out), nil
 	}}
+}
+
+// identifiesByCard tells a scan, which only reads Leat, from an email,
+// which may create the customer.
+func identifiesByCard(r Request) bool {
+	var body identifyRequest
+	return json.Unmarshal(r.body, &body) == nil && body.Email == "" && body.Identifier != ""
 }
 
 // CustomerOverview answers GET /v1/customers/{contact_uuid}.

@@ -74,7 +74,10 @@ type Route struct {
 	Scope tenancy.Scope
 	// Idempotent routes (every POST) require an Idempotency-Key.
 	Idempotent bool
-	Handle     Handler
+	// ReadOnly, when set, tells the requests of an idempotent route that
+	// change nothing: they are answered afresh, without the guard's writes.
+	ReadOnly func(Request) bool
+	Handle   Handler
 }
 
 // Deps are what every API function shares.
@@ -143,6 +146,10 @@ func (rt Route) serve(ctx context.Context, d Deps, ev events.APIGatewayV2HTTPReq
 		return idempotency.Response{}, false, principal, err
 	}
 	req.IdempotencyKey = string(key)
+	if rt.ReadOnly != nil && rt.ReadOnly(req) {
+		resp, err := rt.answer(ctx, req)
+		return resp, false, principal, err
+	}
 	fp := idempotency.FingerprintOf(ev.RequestContext.HTTP.Method, ev.RawPath+"?"+ev.RawQueryString+"#"+string(req.Location), req.body)
 	resp, replayed, err := d.Guard.Run(ctx, principal.Tenant, key, fp, func(ctx context.Context) (idempotency.Response, error) {
 		resp, err := rt.answer(ctx, req)
