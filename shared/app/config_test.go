@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"log/slog"
 	"strings"
 	"testing"
@@ -36,5 +37,29 @@ func TestConfigFromEnv(t *testing.T) {
 				t.Fatalf("got %+v, %v", got, err)
 			}
 		})
+	}
+}
+
+// TestLambdaAWSConfig reads the region and the role's credentials Lambda
+// sets, and refuses an environment without them.
+func TestLambdaAWSConfig(t *testing.T) {
+	lambdaEnv := map[string]string{"AWS_REGION": "eu-west-1", "AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_SESSION_TOKEN": "token"}
+	cfg, err := app.LambdaAWSConfig(func(k string) string { return lambdaEnv[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds, err := cfg.Credentials.Retrieve(context.Background())
+	if err != nil || cfg.Region != "eu-west-1" || creds.AccessKeyID != "AKID" || creds.SecretAccessKey != "secret" || creds.SessionToken != "token" {
+		t.Fatalf("config %s, credentials %+v, %v", cfg.Region, creds, err)
+	}
+	for _, missing := range []string{"AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"} {
+		if _, err := app.LambdaAWSConfig(func(k string) string {
+			if k == missing {
+				return ""
+			}
+			return lambdaEnv[k]
+		}); err == nil {
+			t.Errorf("an environment without %s was accepted", missing)
+		}
 	}
 }
