@@ -74,9 +74,10 @@ vet:
 	$(GO) tool staticcheck ./...
 
 ## bench: benchmarks that report ratios and counts measured within one run; the
-## checkout's run through the local stack, so DynamoDB Local serves them too.
+## checkout's run through the local stack, so DynamoDB Local serves them too. 100
+## samples each, enough for a p99.
 bench: node-deps
-	$(GO) run ./infra/cmd/ddblocal -- $(GO) test -run='^$$' -bench=. -benchmem ./...
+	$(GO) run ./infra/cmd/ddblocal -- $(GO) test -run='^$$' -bench=. -benchtime=100x -benchmem ./...
 
 ## fuzz: each fuzz target (request bodies, authorization headers, ids, Leat's
 ## answers) for FUZZTIME; fuzz-short, 20,000 inputs each (a count, not a time: a

@@ -219,7 +219,7 @@ func TestCustomerOverviewRefusals(t *testing.T) {
 // waits for one round trip, not two, with its overview too; the first scan
 // of a card it has not seen takes two.
 func TestReturningCardIsIdentifiedInOneRoundTrip(t *testing.T) {
-	faults, err := leatsandbox.ParseFaults("latency=30ms")
+	faults, err := leatsandbox.ParseFaults("latency=100ms")
 	if err != nil {
 		t.Fatal(err)
 	}

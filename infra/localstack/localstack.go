@@ -16,6 +16,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -322,6 +323,15 @@ func (s *Stack) RestartSandbox(downtime time.Duration) error {
 	return s.sandboxServer.restart(downtime)
 }
 
+// LeatConnections counts the connections the gateway opened to the sandbox
+// so far; 0 when the stack talks to a real Leat.
+func (s *Stack) LeatConnections() int64 {
+	if s.sandboxServer == nil {
+		return 0
+	}
+	return s.sandboxServer.opened.Load()
+}
+
 func (s *Stack) leat(opts Options) error {
 	if opts.LeatAPIURL != "" || opts.LeatAPIToken != "" {
 		if opts.LeatAPIURL == "" || opts.LeatAPIToken == "" {
@@ -443,13 +453,19 @@ func (s *Stack) serveRestartable(addr string, h http.Handler) (*server, error) {
 type server struct {
 	handler http.Handler
 	url     string
+	// opened counts the connections clients opened to it.
+	opened atomic.Int64
 
 	mu  sync.Mutex
 	srv *http.Server
 }
 
 func (s *server) start(l net.Listener) {
-	srv := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second, ConnState: func(_ net.Conn, state http.ConnState) {
+		if state == http.StateNew {
+			s.opened.Add(1)
+		}
+	}}
 	s.mu.Lock()
 	s.srv = srv
 	s.mu.Unlock()

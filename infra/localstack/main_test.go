@@ -155,6 +155,8 @@ type answer struct {
 	Body   []byte
 	// Mismatches lists where the answer departs from the OpenAPI document.
 	Mismatches []string
+	// Took is from sending the request to reading the whole answer.
+	Took time.Duration
 }
 
 func (a answer) json(t testing.TB) map[string]any {
@@ -236,6 +238,7 @@ func exchange(r request) (answer, error) {
 			req.Header.Set(k, v)
 		}
 	}
+	began := time.Now()
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return answer{}, err
@@ -245,7 +248,7 @@ func exchange(r request) (answer, error) {
 	if err != nil {
 		return answer{}, err
 	}
-	a := answer{Status: resp.StatusCode, Header: resp.Header, Body: raw}
+	a := answer{Status: resp.StatusCode, Header: resp.Header, Body: raw, Took: time.Since(began)}
 	resp.Body = io.NopCloser(bytes.NewReader(raw))
 	if ok, problems := openAPI.ValidateHttpResponse(req, resp); !ok && !r.Undocumented {
 		for _, p := range problems {

@@ -3,6 +3,7 @@ package loyalty_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -11,58 +12,57 @@ import (
 	"github.com/leatpos/gateway/shared/tenancy"
 )
 
-// roundTrips is an account that records when each Leat call starts and
-// ends, so a test counts the round trips a cashier waits for. Verifying a
-// card waits a moment for a read of the customer to start beside it, which
-// makes overlapping calls overlap every time.
+// roundTrips is an account whose card verifications and customer reads
+// each take a round trip of leatRoundTrip, and which records when each
+// started and ended, so that a test counts the round trips a cashier waits
+// for. The round trip is long enough for calls sent together to overlap
+// however loaded the machine.
 type roundTrips struct {
 	*account
-	mu       sync.Mutex
-	events   []string
-	customer chan struct{}
+	mu    sync.Mutex
+	calls []interval
 }
 
-func (r *roundTrips) record(e string) {
+type interval struct{ start, end time.Time }
+
+const leatRoundTrip = 150 * time.Millisecond
+
+func (r *roundTrips) roundTrip() {
+	began := time.Now()
+	time.Sleep(leatRoundTrip)
 	r.mu.Lock()
-	r.events = append(r.events, e)
+	r.calls = append(r.calls, interval{began, time.Now()})
 	r.mu.Unlock()
 }
 
 func (r *roundTrips) FindIdentifier(ctx context.Context, v string) (loyalty.Identifier, error) {
-	r.record("start")
-	defer r.record("end")
-	select {
-	case <-r.customer:
-	case <-time.After(100 * time.Millisecond):
-	}
+	r.roundTrip()
 	return r.account.FindIdentifier(ctx, v)
 }
 
 func (r *roundTrips) Customer(ctx context.Context, uuid string) (loyalty.Customer, error) {
-	r.record("start")
-	defer r.record("end")
-	select {
-	case r.customer <- struct{}{}:
-	default:
-	}
+	r.roundTrip()
 	return r.account.Customer(ctx, uuid)
 }
 
 func (r *roundTrips) For(context.Context, tenancy.Tenant) (loyalty.Platform, error) { return r, nil }
 
-// rounds counts the round trips: calls that start before any call of
-// their round ended share it.
+// rounds is the longest chain of calls each started after the one before
+// it ended: calls sent together count once.
 func (r *roundTrips) rounds() int {
-	rounds, ended := 0, true
-	for _, e := range r.events {
-		switch {
-		case e == "start" && ended:
-			rounds, ended = rounds+1, false
-		case e == "end":
-			ended = true
+	calls := slices.Clone(r.calls)
+	slices.SortFunc(calls, func(a, b interval) int { return a.start.Compare(b.start) })
+	depth, longest := make([]int, len(calls)), 0
+	for i, c := range calls {
+		depth[i] = 1
+		for j := range i {
+			if !calls[j].end.After(c.start) {
+				depth[i] = max(depth[i], depth[j]+1)
+			}
 		}
+		longest = max(longest, depth[i])
 	}
-	return rounds
+	return longest
 }
 
 // memory is a card memory in a map; fail makes Recall fail.
@@ -112,10 +112,7 @@ func TestIdentifyRemembersCards(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			card := tc.card
 			card.Value = "CARD"
-			leat := &roundTrips{
-				account:  &account{identifiers: map[string]loyalty.Identifier{"CARD": card}, customers: customers},
-				customer: make(chan struct{}, 1),
-			}
+			leat := &roundTrips{account: &account{identifiers: map[string]loyalty.Identifier{"CARD": card}, customers: customers}}
 			mem := &memory{cards: map[string]string{}, fail: tc.recallErr}
 			if tc.remembered != "" {
 				mem.cards["acme/CARD"] = tc.remembered
@@ -129,7 +126,7 @@ func TestIdentifyRemembersCards(t *testing.T) {
 				t.Errorf("identified %s, want %s", id.Customer.UUID, tc.want)
 			}
 			if got := leat.rounds(); got != tc.rounds {
-				t.Errorf("%d round trips (%v), want %d", got, leat.events, tc.rounds)
+				t.Errorf("%d round trips, want %d", got, tc.rounds)
 			}
 			if got := mem.cards["acme/CARD"]; got != tc.after {
 				t.Errorf("the memory holds %q, want %q", got, tc.after)
@@ -147,11 +144,10 @@ func TestIdentifyWithOverview(t *testing.T) {
 			customers:   map[string]loyalty.Customer{"c-1": {UUID: "c-1", Points: 150}},
 			rewards:     []loyalty.Reward{{UUID: "r-1", Title: "Coffee", RequiredPoints: 100}},
 		},
-		customer: make(chan struct{}, 1),
 	}
 	svc := newService(leat).WithCardMemory(&memory{cards: map[string]string{}})
 	for _, want := range []int{2, 1} {
-		leat.events = nil
+		leat.calls = nil
 		id, o, err := svc.IdentifyWithOverview(context.Background(), till, loyalty.IdentifyCommand{Identifier: "CARD"})
 		if err != nil {
 			t.Fatal(err)
@@ -160,7 +156,7 @@ func TestIdentifyWithOverview(t *testing.T) {
 			t.Fatalf("identified %+v with overview %+v", id, o)
 		}
 		if got := leat.rounds(); got != want {
-			t.Errorf("%d round trips (%v), want %d", got, leat.events, want)
+			t.Errorf("%d round trips, want %d", got, want)
 		}
 	}
 }

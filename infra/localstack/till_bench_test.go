@@ -1,0 +1,147 @@
+package localstack_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/leatpos/gateway/infra/leatsandbox"
+	"github.com/leatpos/gateway/shared/leat"
+)
+
+// tillLatency is what every Leat request takes at the sandbox while the
+// till flows are measured: the L that their times are multiples of.
+const tillLatency = 50 * time.Millisecond
+
+// leatTime is how long the caller waited on Leat: the union of the
+// requests' intervals.
+func leatTime(requests []leatsandbox.RequestRecord) time.Duration {
+	slices.SortFunc(requests, func(a, b leatsandbox.RequestRecord) int { return a.Started.Compare(b.Started) })
+	var total time.Duration
+	var end time.Time
+	for _, r := range requests {
+		start := r.Started
+		if start.Before(end) {
+			start = end
+		}
+		if r.Ended.After(start) {
+			total += r.Ended.Sub(start)
+			end = r.Ended
+		}
+	}
+	return total
+}
+
+func TestLeatTime(t *testing.T) {
+	at := func(start, end int) leatsandbox.RequestRecord {
+		base := time.Unix(0, 0)
+		return leatsandbox.RequestRecord{Started: base.Add(time.Duration(start)), Ended: base.Add(time.Duration(end))}
+	}
+	for _, tt := range []struct {
+		name     string
+		requests []leatsandbox.RequestRecord
+		want     time.Duration
+	}{
+		{"none", nil, 0},
+		{"together", []leatsandbox.RequestRecord{at(0, 10), at(1, 9), at(2, 12)}, 12},
+		{"one after another, with a gap", []leatsandbox.RequestRecord{at(20, 30), at(0, 10)}, 20},
+	} {
+		if got := leatTime(tt.requests); got != tt.want {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// percentile is the p-th percentile of samples (sorted in place).
+func percentile(samples []time.Duration, p float64) time.Duration {
+	slices.Sort(samples)
+	return samples[min(len(samples)-1, int(float64(len(samples))*p))]
+}
+
+// tillFlow is one request the cashier waits for, measured at L: prepare
+// runs before the clock starts.
+type tillFlow struct {
+	name string
+	// minCalls is the fewest Leat calls the answer needs.
+	minCalls int
+	prepare  func(t testing.TB) request
+}
+
+// BenchmarkTillLatency measures what a cashier waits for on the till's
+// read flows while every Leat request takes L = 50 ms: the answer's p50 and
+// p99 as multiples of L, the Leat round trips on its critical path, the
+// Leat calls made against the fewest possible, the gateway's own time (the
+// answer's time less the time spent waiting on Leat), and the new
+// connections to Leat per request.
+func BenchmarkTillLatency(b *testing.B) {
+	contact := newCustomer(b, 1000)
+	returning := fmt.Sprintf("BENCH-%d", time.Now().UnixNano())
+	if _, err := leatClient(b).CreateContactIdentifier(context.Background(), leat.CreateContactIdentifierRequest{Value: returning, ContactUUID: contact}); err != nil {
+		b.Fatal(err)
+	}
+	scan := func(card, query string) request {
+		return request{Method: http.MethodPost, Path: "/v1/customers/identify" + query, Body: `{"identifier":"` + card + `"}`}
+	}
+	newCard := func(t testing.TB) string {
+		card := fmt.Sprintf("BENCH-%d", time.Now().UnixNano())
+		if _, err := leatClient(t).CreateContactIdentifier(context.Background(), leat.CreateContactIdentifierRequest{Value: card, ContactUUID: contact}); err != nil {
+			t.Fatal(err)
+		}
+		return card
+	}
+	call(b, scan(returning, "")) // the gateway has seen the card
+	flows := []tillFlow{
+		{"overview", 4, func(testing.TB) request { return request{Method: http.MethodGet, Path: "/v1/customers/" + contact} }},
+		{"identify-returning-card", 2, func(testing.TB) request { return scan(returning, "") }},
+		{"identify-new-card", 2, func(t testing.TB) request { return scan(newCard(t), "") }},
+		{"identify-returning-card-with-overview", 5, func(testing.TB) request { return scan(returning, "?include=overview") }},
+	}
+	faults, err := leatsandbox.ParseFaults(fmt.Sprintf("latency=%dms", tillLatency.Milliseconds()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, flow := range flows {
+		b.Run(flow.name, func(b *testing.B) {
+			for _, f := range faults {
+				if err := stack.Sandbox.InjectFault(f); err != nil {
+					b.Fatal(err)
+				}
+			}
+			defer stack.Sandbox.ClearFaults()
+			call(b, flow.prepare(b)) // warm: connections, caches
+			var took, overhead []time.Duration
+			var trips, calls, opened int
+			for b.Loop() {
+				b.StopTimer()
+				r := flow.prepare(b)
+				stack.Sandbox.ClearRequests()
+				connections := stack.LeatConnections()
+				b.StartTimer()
+				a := call(b, r)
+				b.StopTimer()
+				if a.Status != http.StatusOK {
+					b.Fatalf("%s: %d %s", flow.name, a.Status, a.Body)
+				}
+				requests := stack.Sandbox.Requests()
+				took = append(took, a.Took)
+				overhead = append(overhead, a.Took-leatTime(requests))
+				trips += criticalPath(requests)
+				calls += len(requests)
+				opened += int(stack.LeatConnections() - connections)
+				b.StartTimer()
+			}
+			n := float64(len(took))
+			b.ReportMetric(float64(percentile(took, 0.5))/float64(tillLatency), "p50/L")
+			b.ReportMetric(float64(percentile(took, 0.99))/float64(tillLatency), "p99/L")
+			b.ReportMetric(float64(trips)/n, "leat-roundtrips")
+			b.ReportMetric(float64(calls)/n, "leat-calls")
+			b.ReportMetric(float64(flow.minCalls), "leat-calls-min")
+			b.ReportMetric(float64(percentile(overhead, 0.5).Microseconds())/1000, "overhead-p50-ms")
+			b.ReportMetric(float64(percentile(overhead, 0.99).Microseconds())/1000, "overhead-p99-ms")
+			b.ReportMetric(float64(opened)/n, "new-leat-conns")
+		})
+	}
+}
