@@ -17,6 +17,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -46,8 +47,13 @@ type Gateway struct {
 	mux *http.ServeMux
 	// authorizer and the integrations' handlers are what lambda.Start takes.
 	authorizer any
-	timeout    time.Duration
-	log        *slog.Logger
+	// authorized keeps the authorizer's answers per identity for
+	// authorizerCache, as API Gateway's ReauthorizeEvery does.
+	authorizerCache time.Duration
+	mu              sync.Mutex
+	authorized      map[string]cachedAuthorization
+	timeout         time.Duration
+	log             *slog.Logger
 }
 
 // New builds the gateway of the template's HTTP API. handlers maps function
@@ -66,6 +72,7 @@ func New(t *samtemplate.Template, handlers map[string]any, log *slog.Logger) (*G
 			return nil, fmt.Errorf("apigw: no handler for the authorizer %s", id)
 		}
 		g.authorizer = handlers[fn.Name]
+		g.authorizerCache, g.authorized = t.HTTPAPIs[0].AuthorizerCache, map[string]cachedAuthorization{}
 	}
 	for _, fn := range t.Functions {
 		for _, r := range fn.Routes {
@@ -143,16 +150,56 @@ func (in *integration) authorize(ctx context.Context, ev *events.APIGatewayV2HTT
 			Time: ev.RequestContext.Time, TimeEpoch: ev.RequestContext.TimeEpoch,
 		},
 	}
-	var resp events.APIGatewayV2CustomAuthorizerSimpleResponse
-	if err := in.gw.invoke(ctx, in.gw.authorizer, "authorizer", ev.RequestContext.RequestID, req, &resp); err != nil {
-		in.gw.log.Error("authorizer failed", "error", err.Error())
-		return http.StatusInternalServerError, "Internal Server Error", false
+	resp, cached := in.gw.cachedAuthorization(identity)
+	if !cached {
+		if err := in.gw.invoke(ctx, in.gw.authorizer, "authorizer", ev.RequestContext.RequestID, req, &resp); err != nil {
+			in.gw.log.Error("authorizer failed", "error", err.Error())
+			return http.StatusInternalServerError, "Internal Server Error", false
+		}
+		in.gw.cacheAuthorization(identity, resp)
 	}
 	if !resp.IsAuthorized {
 		return http.StatusForbidden, "Forbidden", false
 	}
 	ev.RequestContext.Authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{Lambda: resp.Context}
 	return 0, "", true
+}
+
+// maxCachedIdentities is when the cache drops its stale answers.
+const maxCachedIdentities = 10000
+
+type cachedAuthorization struct {
+	answer events.APIGatewayV2CustomAuthorizerSimpleResponse
+	until  time.Time
+}
+
+// cachedAuthorization is the authorizer's answer for identity while it is
+// fresh: allowed or denied alike, as API Gateway caches both.
+func (g *Gateway) cachedAuthorization(identity string) (events.APIGatewayV2CustomAuthorizerSimpleResponse, bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	c, ok := g.authorized[identity]
+	if !ok || !time.Now().Before(c.until) {
+		return events.APIGatewayV2CustomAuthorizerSimpleResponse{}, false
+	}
+	return c.answer, true
+}
+
+func (g *Gateway) cacheAuthorization(identity string, answer events.APIGatewayV2CustomAuthorizerSimpleResponse) {
+	if g.authorizerCache <= 0 {
+		return
+	}
+	now := time.Now()
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if len(g.authorized) >= maxCachedIdentities {
+		for id, c := range g.authorized {
+			if !now.Before(c.until) {
+				delete(g.authorized, id)
+			}
+		}
+	}
+	g.authorized[identity] = cachedAuthorization{answer: answer, until: now.Add(g.authorizerCache)}
 }
 
 // invoke calls a handler with a JSON payload under the function's timeout and

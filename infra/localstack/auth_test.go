@@ -99,6 +99,31 @@ func TestAuthentication(t *testing.T) {
 	}
 }
 
+// TestAuthorizerAnswersAreCached: the local API Gateway keeps the
+// authorizer's answer for an identity as template.yaml's ReauthorizeEvery
+// says, as AWS does: a key disabled after a request keeps working until the
+// answer expires.
+func TestAuthorizerAnswersAreCached(t *testing.T) {
+	raw, key, err := tenancy.IssueAPIKey(stack.Tenant, "cached till", []tenancy.Scope{tenancy.ScopePOS}, []tenancy.LocationID{stack.Tenant.Locations[0].ID}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := stack.Directory.SaveAPIKey(context.Background(), key); err != nil {
+		t.Fatal(err)
+	}
+	overview := request{Method: http.MethodGet, Path: "/v1/customers/" + richest(t).UUID, Key: raw}
+	if a := call(t, overview); a.Status != http.StatusOK {
+		t.Fatalf("a new key: %d %s", a.Status, a.Body)
+	}
+	key.Disabled = true
+	if err := stack.Directory.SaveAPIKey(context.Background(), key); err != nil {
+		t.Fatal(err)
+	}
+	if a := call(t, overview); a.Status != http.StatusOK {
+		t.Fatalf("within ReauthorizeEvery a key disabled since answers %d, want the cached 200", a.Status)
+	}
+}
+
 // TestIdempotentReplay: an identify by email, which may create the
 // customer, is answered once per key.
 func TestIdempotentReplay(t *testing.T) {

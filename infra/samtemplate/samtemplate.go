@@ -9,6 +9,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"time"
 	"unicode"
 
 	"go.yaml.in/yaml/v3"
@@ -88,6 +89,9 @@ type HTTPAPI struct {
 	LogicalID string
 	// AuthorizerFunction is the logical id of the default authorizer's function.
 	AuthorizerFunction string
+	// AuthorizerCache is how long API Gateway keeps an authorizer's answer
+	// for the same identity (ReauthorizeEvery); zero keeps none.
+	AuthorizerCache time.Duration
 }
 
 // StateMachine is an AWS::Serverless::StateMachine.
@@ -156,6 +160,9 @@ type httpAPIProps struct {
 		DefaultAuthorizer string `yaml:"DefaultAuthorizer"`
 		Authorizers       map[string]struct {
 			FunctionArn Value `yaml:"FunctionArn"`
+			Identity    struct {
+				ReauthorizeEvery int `yaml:"ReauthorizeEvery"`
+			} `yaml:"Identity"`
 		} `yaml:"Authorizers"`
 	} `yaml:"Auth"`
 }
@@ -269,6 +276,7 @@ func (t *Template) addHTTPAPI(id string, props *yaml.Node) error {
 	if def, ok := p.Auth.Authorizers[p.Auth.DefaultAuthorizer]; ok {
 		// FunctionArn is !GetAtt <Function>.Arn.
 		api.AuthorizerFunction = strings.TrimSuffix(def.FunctionArn.Text, ".Arn")
+		api.AuthorizerCache = time.Duration(def.Identity.ReauthorizeEvery) * time.Second
 	}
 	t.HTTPAPIs = append(t.HTTPAPIs, api)
 	return nil

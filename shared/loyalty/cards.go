@@ -36,6 +36,17 @@ func (s *Service) WithCardMemory(m CardMemory) *Service {
 func identifyCard[T any](ctx context.Context, s *Service, acc account, card string, read func(ctx context.Context, contactUUID string) (T, error)) (*Identifier, T, error) {
 	var none T
 	card = strings.TrimSpace(card)
+	var (
+		id        Identifier
+		verifyErr error
+		got       T
+		readErr   error
+		refreshed error
+		wg        sync.WaitGroup
+	)
+	wg.Go(func() { id, verifyErr = acc.platform.FindIdentifier(ctx, card) })
+	// The memory is read while Leat verifies the card, so it costs the
+	// cashier nothing but the moment before the customer's read starts.
 	remembered := ""
 	if s.cards != nil {
 		var err error
@@ -44,16 +55,7 @@ func identifyCard[T any](ctx context.Context, s *Service, acc account, card stri
 			remembered = ""
 		}
 	}
-	var (
-		id          Identifier
-		verifyErr   error
-		got         T
-		readErr     error
-		refreshed   error
-		speculating = remembered != ""
-		wg          sync.WaitGroup
-	)
-	wg.Go(func() { id, verifyErr = acc.platform.FindIdentifier(ctx, card) })
+	speculating := remembered != ""
 	if speculating {
 		wg.Go(func() { got, readErr = read(ctx, remembered) })
 		// Refreshing what is known costs no time while Leat answers.
@@ -73,12 +75,14 @@ func identifyCard[T any](ctx context.Context, s *Service, acc account, card stri
 		return nil, none, ErrIdentifierNotLinked
 	}
 	if !speculating || id.ContactUUID != remembered || readErr != nil {
-		var err error
-		if got, err = read(ctx, id.ContactUUID); err != nil {
-			return nil, none, err
-		}
+		// Leat has named the card's customer: remember it while reading.
 		if s.cards != nil {
-			refreshed = s.cards.Remember(ctx, acc.tenant.ID, card, id.ContactUUID)
+			wg.Go(func() { refreshed = s.cards.Remember(ctx, acc.tenant.ID, card, id.ContactUUID) })
+		}
+		got, readErr = read(ctx, id.ContactUUID)
+		wg.Wait()
+		if readErr != nil {
+			return nil, none, readErr
 		}
 	}
 	if refreshed != nil {
