@@ -101,6 +101,8 @@ type Stack struct {
 	crashes *Crashes
 	// db is the DynamoDB Local the stack started, nil when it reuses one.
 	db *ddblocal.Server
+	// Usage counts the functions' invocations and AWS calls.
+	Usage *Usage
 	// sandboxServer serves the sandbox, so it can be restarted.
 	sandboxServer *server
 
@@ -143,10 +145,13 @@ func Start(ctx context.Context, opts Options) (s *Stack, err error) {
 	}
 	awsCfg := aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("local", "local", "")}
 	envOpts := []app.Option{app.WithLeatAccounts(leat.SchemeResolver{"env": leat.EnvAccounts(s.leatEnv)}), app.WithLeases(opts.StepLease, opts.IdempotencyLease)}
+	s.Usage = newUsage()
+	var awsCalls http.RoundTripper = http.DefaultTransport
 	if opts.Crashes != nil {
-		awsCfg.HTTPClient = &http.Client{Transport: awsTransport{next: http.DefaultTransport}}
+		awsCalls = awsTransport{next: awsCalls}
 		envOpts = append(envOpts, app.WithLeatHTTPClient(&http.Client{Transport: leatTransport{next: http.DefaultTransport}}))
 	}
+	awsCfg.HTTPClient = &http.Client{Transport: countedTransport{usage: s.Usage, next: awsCalls}}
 	client := dynamodb.NewClient(awsCfg, endpoint)
 	if err := ddblocal.CreateTable(ctx, client, opts.TableName, tmpl.Tables[0]); err != nil {
 		return nil, err
@@ -195,6 +200,9 @@ func Start(ctx context.Context, opts Options) (s *Stack, err error) {
 		for name, h := range handlers {
 			handlers[name] = opts.Crashes.wrap(name, h)
 		}
+	}
+	for name, h := range handlers {
+		handlers[name] = s.Usage.wrap(name, h)
 	}
 	if err := s.stepFunctions(engine, opts, tmpl, handlers); err != nil {
 		return nil, err
