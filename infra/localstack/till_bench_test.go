@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"sync"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -144,4 +147,54 @@ func BenchmarkTillLatency(b *testing.B) {
 			b.ReportMetric(float64(opened)/n, "new-leat-conns")
 		})
 	}
+}
+
+// BenchmarkTillThroughput has 32 tills ask for overviews at once for the
+// benchmark's iterations, with Leat at L, and reports the requests answered
+// per second and the CPU time per request of this process, which runs the
+// gateway's functions, the local API Gateway and the sandbox (DynamoDB
+// Local runs apart).
+func BenchmarkTillThroughput(b *testing.B) {
+	const clients = 32
+	contact := newCustomer(b, 1000)
+	overview := request{Method: http.MethodGet, Path: "/v1/customers/" + contact}
+	faults, err := leatsandbox.ParseFaults(fmt.Sprintf("latency=%dms", tillLatency.Milliseconds()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, f := range faults {
+		if err := stack.Sandbox.InjectFault(f); err != nil {
+			b.Fatal(err)
+		}
+	}
+	defer stack.Sandbox.ClearFaults()
+	call(b, overview)
+	var answered atomic.Int64
+	cpuBefore, began := processCPU(b), time.Now()
+	for b.Loop() {
+		var wg sync.WaitGroup
+		for range clients {
+			wg.Go(func() {
+				if a, err := exchange(overview); err == nil && a.Status == http.StatusOK {
+					answered.Add(1)
+				}
+			})
+		}
+		wg.Wait()
+	}
+	elapsed, cpu := time.Since(began), processCPU(b)-cpuBefore
+	if answered.Load() != int64(b.N*clients) {
+		b.Fatalf("%d of %d overviews answered", answered.Load(), b.N*clients)
+	}
+	b.ReportMetric(float64(answered.Load())/elapsed.Seconds(), "requests/s")
+	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(answered.Load()), "cpu-ms/request")
+}
+
+// processCPU is the CPU time this process used so far, user and system.
+func processCPU(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
