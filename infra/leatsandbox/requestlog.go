@@ -1,6 +1,7 @@
 package leatsandbox
 
 import (
+	"slices"
 	"sync"
 	"time"
 )
@@ -65,4 +66,24 @@ func (s *Sandbox) Requests() []RequestRecord {
 // ClearRequests empties the request log, to count the requests of what comes next.
 func (s *Sandbox) ClearRequests() {
 	s.requests.clear()
+}
+
+// CriticalPath counts the round trips a caller waited for one after
+// another: the longest chain of requests each of which started after the
+// previous one ended. Requests sent together count once.
+func CriticalPath(requests []RequestRecord) int {
+	requests = slices.Clone(requests)
+	slices.SortFunc(requests, func(a, b RequestRecord) int { return a.Started.Compare(b.Started) })
+	depth := make([]int, len(requests))
+	longest := 0
+	for i, r := range requests {
+		depth[i] = 1
+		for j := range i {
+			if !requests[j].Ended.After(r.Started) {
+				depth[i] = max(depth[i], depth[j]+1)
+			}
+		}
+		longest = max(longest, depth[i])
+	}
+	return longest
 }

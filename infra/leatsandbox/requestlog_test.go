@@ -49,3 +49,25 @@ func TestRequestLogCountsLeatRoundTrips(t *testing.T) {
 		t.Fatalf("DELETE /_sandbox/requests: %d %s", cleared.status, cleared.raw)
 	}
 }
+
+func TestCriticalPath(t *testing.T) {
+	at := func(start, end int) leatsandbox.RequestRecord {
+		base := time.Unix(0, 0)
+		return leatsandbox.RequestRecord{Started: base.Add(time.Duration(start)), Ended: base.Add(time.Duration(end))}
+	}
+	tests := []struct {
+		name     string
+		requests []leatsandbox.RequestRecord
+		want     int
+	}{
+		{"none", nil, 0},
+		{"together", []leatsandbox.RequestRecord{at(0, 10), at(1, 9), at(2, 12)}, 1},
+		{"one after another", []leatsandbox.RequestRecord{at(20, 30), at(0, 10), at(10, 20)}, 3},
+		{"reads, then two writes together", []leatsandbox.RequestRecord{at(0, 10), at(0, 8), at(11, 20), at(12, 19)}, 2},
+	}
+	for _, tt := range tests {
+		if got := leatsandbox.CriticalPath(tt.requests); got != tt.want {
+			t.Errorf("%s: %d round trips, want %d", tt.name, got, tt.want)
+		}
+	}
+}

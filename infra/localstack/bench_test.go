@@ -10,47 +10,6 @@ import (
 	"github.com/leatpos/gateway/infra/leatsandbox"
 )
 
-// criticalPath counts the Leat round trips a caller waited for one after
-// another: the longest chain of requests each of which started after the
-// previous one ended. Requests sent together count once.
-func criticalPath(requests []leatsandbox.RequestRecord) int {
-	slices.SortFunc(requests, func(a, b leatsandbox.RequestRecord) int { return a.Started.Compare(b.Started) })
-	depth := make([]int, len(requests))
-	longest := 0
-	for i, r := range requests {
-		depth[i] = 1
-		for j := range i {
-			if !requests[j].Ended.After(r.Started) {
-				depth[i] = max(depth[i], depth[j]+1)
-			}
-		}
-		longest = max(longest, depth[i])
-	}
-	return longest
-}
-
-func TestCriticalPath(t *testing.T) {
-	at := func(start, end int) leatsandbox.RequestRecord {
-		base := time.Unix(0, 0)
-		return leatsandbox.RequestRecord{Started: base.Add(time.Duration(start)), Ended: base.Add(time.Duration(end))}
-	}
-	tests := []struct {
-		name     string
-		requests []leatsandbox.RequestRecord
-		want     int
-	}{
-		{"none", nil, 0},
-		{"together", []leatsandbox.RequestRecord{at(0, 10), at(1, 9), at(2, 12)}, 1},
-		{"one after another", []leatsandbox.RequestRecord{at(20, 30), at(0, 10), at(10, 20)}, 3},
-		{"reads, then two writes together", []leatsandbox.RequestRecord{at(0, 10), at(0, 8), at(11, 20), at(12, 19)}, 2},
-	}
-	for _, tt := range tests {
-		if got := criticalPath(tt.requests); got != tt.want {
-			t.Errorf("%s: %d round trips, want %d", tt.name, got, tt.want)
-		}
-	}
-}
-
 // writesOf keeps the requests that change something in Leat.
 func writesOf(requests []leatsandbox.RequestRecord) []leatsandbox.RequestRecord {
 	return slices.DeleteFunc(requests, func(r leatsandbox.RequestRecord) bool {
@@ -98,9 +57,9 @@ func BenchmarkMixedBasketRoundTrips(b *testing.B) {
 		before, after := paidUnderLatency(t, basket, "30ms")
 		writes := writesOf(slices.Clone(before))
 		firstWrite := slices.MinFunc(writes, func(a, b leatsandbox.RequestRecord) int { return a.Started.Compare(b.Started) }).Started
-		checks += float64(criticalPath(slices.DeleteFunc(slices.Clone(before), func(r leatsandbox.RequestRecord) bool { return !r.Ended.Before(firstWrite) })))
-		reserve += float64(criticalPath(writes))
-		confirm += float64(criticalPath(writesOf(slices.Clone(after))))
+		checks += float64(leatsandbox.CriticalPath(slices.DeleteFunc(slices.Clone(before), func(r leatsandbox.RequestRecord) bool { return !r.Ended.Before(firstWrite) })))
+		reserve += float64(leatsandbox.CriticalPath(writes))
+		confirm += float64(leatsandbox.CriticalPath(writesOf(slices.Clone(after))))
 		n++
 	}
 	b.ReportMetric(checks/float64(n), "check-roundtrips")
@@ -134,12 +93,12 @@ func BenchmarkSagaOverhead(b *testing.B) {
 		began := time.Now()
 		started := startCheckout(t, basket)
 		startTook := time.Since(began)
-		startTrips := criticalPath(stack.Sandbox.Requests())
+		startTrips := leatsandbox.CriticalPath(stack.Sandbox.Requests())
 		stack.Sandbox.ClearRequests()
 		began = time.Now()
 		report(t, started.CheckoutID, "paid")
 		payTook := time.Since(began)
-		payTrips := criticalPath(stack.Sandbox.Requests())
+		payTrips := leatsandbox.CriticalPath(stack.Sandbox.Requests())
 		stack.Sandbox.ClearFaults()
 		startOverhead += startTook - time.Duration(startTrips)*latency
 		payOverhead += payTook - time.Duration(payTrips)*latency
@@ -165,8 +124,8 @@ func BenchmarkSixFlowBasket(b *testing.B) {
 		// Reserve: a reception, a lock, two debits. Confirm: a redemption, a load, a top-up, the order.
 		needed += 8
 		writes += float64(len(reserveWrites) + len(confirmWrites))
-		reserve += float64(criticalPath(reserveWrites))
-		confirm += float64(criticalPath(confirmWrites))
+		reserve += float64(leatsandbox.CriticalPath(reserveWrites))
+		confirm += float64(leatsandbox.CriticalPath(confirmWrites))
 		n++
 	}
 	b.ReportMetric(reserve/float64(n), "reserve-roundtrips")

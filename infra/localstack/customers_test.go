@@ -241,7 +241,7 @@ func TestReturningCardIsIdentifiedInOneRoundTrip(t *testing.T) {
 		if a.Status != http.StatusOK || json.Unmarshal(a.Body, &got) != nil || (query != "") != (got.Overview != nil && len(got.Overview.Rewards) > 0) {
 			t.Fatalf("identify %s%s: %d %s", card, query, a.Status, a.Body)
 		}
-		return criticalPath(stack.Sandbox.Requests())
+		return leatsandbox.CriticalPath(stack.Sandbox.Requests())
 	}
 	contact := newCustomer(t, 0)
 	card := fmt.Sprintf("CARD-%d", time.Now().UnixNano())

@@ -131,7 +131,7 @@ func BenchmarkTillLatency(b *testing.B) {
 				requests := stack.Sandbox.Requests()
 				took = append(took, a.Took)
 				overhead = append(overhead, a.Took-leatTime(requests))
-				trips += criticalPath(requests)
+				trips += leatsandbox.CriticalPath(requests)
 				calls += len(requests)
 				opened += int(stack.LeatConnections() - connections)
 				b.StartTimer()

@@ -3,11 +3,11 @@ package loyalty_test
 import (
 	"context"
 	"errors"
-	"slices"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/leatpos/gateway/infra/leatsandbox"
 	"github.com/leatpos/gateway/shared/loyalty"
 	"github.com/leatpos/gateway/shared/tenancy"
 )
@@ -20,10 +20,8 @@ import (
 type roundTrips struct {
 	*account
 	mu    sync.Mutex
-	calls []interval
+	calls []leatsandbox.RequestRecord
 }
-
-type interval struct{ start, end time.Time }
 
 const leatRoundTrip = 150 * time.Millisecond
 
@@ -31,7 +29,7 @@ func (r *roundTrips) roundTrip() {
 	began := time.Now()
 	time.Sleep(leatRoundTrip)
 	r.mu.Lock()
-	r.calls = append(r.calls, interval{began, time.Now()})
+	r.calls = append(r.calls, leatsandbox.RequestRecord{Started: began, Ended: time.Now()})
 	r.mu.Unlock()
 }
 
@@ -47,23 +45,8 @@ func (r *roundTrips) Customer(ctx context.Context, uuid string) (loyalty.Custome
 
 func (r *roundTrips) For(context.Context, tenancy.Tenant) (loyalty.Platform, error) { return r, nil }
 
-// rounds is the longest chain of calls each started after the one before
-// it ended: calls sent together count once.
-func (r *roundTrips) rounds() int {
-	calls := slices.Clone(r.calls)
-	slices.SortFunc(calls, func(a, b interval) int { return a.start.Compare(b.start) })
-	depth, longest := make([]int, len(calls)), 0
-	for i, c := range calls {
-		depth[i] = 1
-		for j := range i {
-			if !calls[j].end.After(c.start) {
-				depth[i] = max(depth[i], depth[j]+1)
-			}
-		}
-		longest = max(longest, depth[i])
-	}
-	return longest
-}
+// rounds counts the round trips the calls took one after another.
+func (r *roundTrips) rounds() int { return leatsandbox.CriticalPath(r.calls) }
 
 // memory is a card memory in a map; fail makes Recall fail.
 type memory struct {
