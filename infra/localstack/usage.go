@@ -2,6 +2,7 @@ package localstack
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"strings"
 	"sync"
@@ -34,14 +35,7 @@ type UsageCounts struct {
 func (u *Usage) Snapshot() UsageCounts {
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	c := UsageCounts{Invocations: map[string]int64{}, Calls: map[string]int64{}, Busy: u.busy}
-	for k, v := range u.invocations {
-		c.Invocations[k] = v
-	}
-	for k, v := range u.calls {
-		c.Calls[k] = v
-	}
-	return c
+	return UsageCounts{Invocations: maps.Clone(u.invocations), Calls: maps.Clone(u.calls), Busy: u.busy}
 }
 
 func (u *Usage) count(into map[string]int64, key string) {
