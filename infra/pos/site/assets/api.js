@@ -74,6 +74,26 @@ export async function call(role, method, path, { body, idempotencyKey, locationI
   return { status: res.status, body: data };
 }
 
+// IdempotencyKeys keeps one Idempotency-Key per action: the same request
+// sent again (after a network failure) reuses it, so the gateway answers it
+// once; a changed request gets a new one, and so does one after forget.
+export class IdempotencyKeys {
+  #byAction = new Map();
+
+  for(action, body) {
+    const request = JSON.stringify(body ?? null);
+    const last = this.#byAction.get(action);
+    if (last?.request === request) return last.key;
+    const key = crypto.randomUUID();
+    this.#byAction.set(action, { request, key });
+    return key;
+  }
+
+  forget(action) {
+    this.#byAction.delete(action);
+  }
+}
+
 // money formats minor units of an ISO-4217 currency without floats.
 export function money(minor, currency = 'EUR') {
   const sign = minor < 0 ? '-' : '';

@@ -1,6 +1,6 @@
 // The back office: find an order, see what it did in Leat, and return it,
 // whole or some lines, through the gateway's returns API with the back-office key.
-import { badge, call, el, human, money, parseMoney, poll, requireKeys, showError, when } from './api.js';
+import { IdempotencyKeys, badge, call, el, human, money, parseMoney, poll, requireKeys, showError, when } from './api.js';
 
 const ROLE = 'backoffice';
 
@@ -13,11 +13,10 @@ const $ = (id) => document.getElementById(id);
 // The order on screen: the return form and its result act on it.
 let current = null;
 
-// The last return request sent and its Idempotency-Key. Sending the very
-// same request again (after a network failure, say) reuses the key, so a
-// return the gateway recorded is answered again instead of refused as
-// return_exists.
-let lastAttempt = null;
+// Sending the very same return again (after a network failure, say) reuses
+// its key, so a return the gateway recorded is answered again instead of
+// refused as return_exists.
+const returns = new IdempotencyKeys();
 
 function orderPath(orderId) {
   return `/v1/orders/${encodeURIComponent(orderId)}`;
@@ -294,16 +293,10 @@ function refundAmount(tender, text) {
   return amount;
 }
 
-function keyFor(orderId, body) {
-  const request = JSON.stringify([orderId, body]);
-  if (lastAttempt?.request !== request) lastAttempt = { request, key: crypto.randomUUID() };
-  return lastAttempt.key;
-}
-
 // startReturn answers the return once the saga recorded it, or as it stands
 // when polling gives up.
 async function startReturn(orderId, body) {
-  const answer = await call(ROLE, 'POST', `${orderPath(orderId)}/returns`, { body, idempotencyKey: keyFor(orderId, body) });
+  const answer = await call(ROLE, 'POST', `${orderPath(orderId)}/returns`, { body, idempotencyKey: returns.for('return', [orderId, body]) });
   if (answer.status !== 202) return answer.body;
   return poll(ROLE, returnPath(orderId, answer.body.return_id), (ret) => ret.status !== 'processing');
 }
@@ -322,7 +315,7 @@ async function submitReturn(event) {
   button.disabled = true;
   try {
     const ret = await startReturn(order.order_id, body);
-    lastAttempt = null;
+    returns.forget('return');
     showError(null);
     renderReturnResult(ret, order);
   } catch (err) {

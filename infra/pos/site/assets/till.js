@@ -1,7 +1,7 @@
 // The till: a cart, the green REWARDS, VOUCHER, GIFTCARD and PREPAID
 // buttons, the payment step and the receipt, each driving one call of the
 // gateway's public API with the till's key.
-import { badge, call, describe, el, human, money, parseMoney, poll, requireKeys, showError } from './api.js';
+import { IdempotencyKeys, badge, call, describe, el, human, money, parseMoney, poll, requireKeys, showError } from './api.js';
 import { renderSVG } from '/vendor/uqr.mjs';
 
 const CURRENCY = 'EUR';
@@ -34,16 +34,9 @@ function newSale() {
     vouchers: [],
     customer: null,
     checkout: null,
-    // Retrying a request after a network failure reuses its key, so the
-    // gateway answers it once.
-    keys: {},
+    keys: new IdempotencyKeys(),
   };
   nextLine = 1;
-}
-
-function keyFor(action) {
-  sale.keys[action] ??= crypto.randomUUID();
-  return sale.keys[action];
 }
 
 // guard runs an action, showing any error in the banner.
@@ -346,7 +339,7 @@ async function settle(answer) {
 }
 
 async function startCheckout() {
-  const answer = await call('pos', 'POST', '/v1/checkouts', { body: checkoutRequest(), idempotencyKey: keyFor('checkout') });
+  const answer = await call('pos', 'POST', '/v1/checkouts', { body: checkoutRequest(), idempotencyKey: sale.keys.for('checkout', checkoutRequest()) });
   sale.checkout = await settle(answer);
   if (sale.checkout.status === 'awaiting_payment') {
     renderSale();
@@ -410,7 +403,9 @@ function openTender(type) {
       const minor = parseMoney(amount.value);
       if (!(minor > 0)) throw new Error('Type the amount to take, e.g. 12.50.');
       const body = { type, amount: minor, ...(code ? { code: code.value.trim() } : {}) };
-      const answer = await call('pos', 'POST', `/v1/checkouts/${c.checkout_id}/tenders`, { body });
+      const answer = await call('pos', 'POST', `/v1/checkouts/${c.checkout_id}/tenders`, { body, idempotencyKey: sale.keys.for('tender', body) });
+      // Taken: the same card and amount again is another tender.
+      sale.keys.forget('tender');
       sale.checkout = answer.status === 202 ? await poll('pos', `/v1/checkouts/${c.checkout_id}`, (x) => x.tenders.every((t) => t.state !== 'pending')) : answer.body.checkout;
       if (type === 'prepaid') await loadCustomer(sale.customer.contact.uuid);
       renderPayment();
@@ -426,7 +421,7 @@ function openTender(type) {
 
 async function reportPayment(outcome) {
   const c = sale.checkout;
-  const answer = await call('pos', 'POST', `/v1/checkouts/${c.checkout_id}/payment`, { body: { outcome }, idempotencyKey: keyFor(`payment-${outcome}`) });
+  const answer = await call('pos', 'POST', `/v1/checkouts/${c.checkout_id}/payment`, { body: { outcome }, idempotencyKey: sale.keys.for('payment', { outcome }) });
   sale.checkout = await settle(answer);
   sale.claimURL = answer.body.claim_url || sale.checkout.claim_url || '';
   renderDone();
@@ -434,7 +429,7 @@ async function reportPayment(outcome) {
 
 async function cancelSale() {
   const c = sale.checkout;
-  const answer = await call('pos', 'POST', `/v1/checkouts/${c.checkout_id}/cancel`, { idempotencyKey: keyFor('cancel') });
+  const answer = await call('pos', 'POST', `/v1/checkouts/${c.checkout_id}/cancel`, { idempotencyKey: sale.keys.for('cancel') });
   sale.checkout = await settle(answer);
   renderDone();
 }
@@ -483,7 +478,7 @@ function openCollect() {
   openDialog('Collect points',
     el('p', { class: 'muted', text: 'Scan or type the customer\'s card, or their email address.' }),
     scanForm('collect-input', 'Card, QR or email', async (value) => {
-      const { body } = await call('pos', 'POST', `/v1/orders/${encodeURIComponent(sale.orderID)}/customer`, { body: identifyBody(value), idempotencyKey: keyFor('collect') });
+      const { body } = await call('pos', 'POST', `/v1/orders/${encodeURIComponent(sale.orderID)}/customer`, { body: identifyBody(value), idempotencyKey: sale.keys.for('collect', identifyBody(value)) });
       sale.checkout = body;
       renderDone();
       $('collect').hidden = true;
@@ -492,7 +487,7 @@ function openCollect() {
 }
 
 async function printReceipt() {
-  const { body } = await call('pos', 'POST', `/v1/orders/${encodeURIComponent(sale.orderID)}/claim-link`, { idempotencyKey: keyFor('claim-link') });
+  const { body } = await call('pos', 'POST', `/v1/orders/${encodeURIComponent(sale.orderID)}/claim-link`, { idempotencyKey: sale.keys.for('claim-link') });
   const c = sale.checkout;
   const qr = el('div', { id: 'claim-qr' });
   qr.innerHTML = renderSVG(body.url, { border: 1 });
