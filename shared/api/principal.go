@@ -41,10 +41,12 @@ func Authorizer(dir tenancy.Directory, log *slog.Logger) AuthorizerFunc {
 }
 
 // staleFor bounds how old a verification may be when it stands in for one
-// the key store cannot give: no older than API Gateway caches a verification
-// anyway (the template's ReauthorizeEvery), so a disabled key still stops
-// within the minute the template promises.
-const staleFor = 60 * time.Second
+// the key store cannot give. API Gateway asks again only once its own cached
+// answer is a minute old (the template's ReauthorizeEvery), so the stand-in
+// must outlive that minute by the outage it rides out: five minutes in all.
+// A disabled key still stops within the minute while the store is up, since
+// the stand-in serves only when the store cannot answer.
+const staleFor = 5 * time.Minute
 
 func authorizer(dir tenancy.Directory, log *slog.Logger, now func() time.Time) AuthorizerFunc {
 	verified := &verifications{byKey: map[[sha256.Size]byte]verification{}}
