@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"testing"
 	"time"
 
@@ -34,12 +35,34 @@ func build(t *testing.T, dir, out, pkg string) string {
 	t.Helper()
 	bin := filepath.Join(dir, out)
 	// Without DWARF, which no test reads, each link takes a fraction of the time.
-	cmd := exec.Command("go", "build", "-tags", "lambda.norpc", "-ldflags=-w", "-o", bin, pkg)
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("build %s: %v\n%s", pkg, err, out)
-	}
+	goBuild(t, bin, pkg, "-w")
 	return bin
+}
+
+// goBuild builds a function's package with the build tags the Makefile
+// deploys it with, for this machine unless env names another.
+func goBuild(tb testing.TB, bin, pkg, ldflags string, env ...string) {
+	tb.Helper()
+	cmd := exec.Command("go", "build", "-tags", lambdaTags(tb), "-trimpath", "-ldflags="+ldflags, "-o", bin, pkg)
+	cmd.Env = append(append(os.Environ(), "CGO_ENABLED=0"), env...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		tb.Fatalf("build %s: %v\n%s", pkg, err, out)
+	}
+}
+
+// lambdaTags reads the build tags from the Makefile, which sam build runs,
+// so the tests build what is deployed.
+func lambdaTags(tb testing.TB) string {
+	tb.Helper()
+	makefile, err := os.ReadFile("../Makefile")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^LAMBDA_TAGS := (\S+)$`).FindSubmatch(makefile)
+	if m == nil {
+		tb.Fatal("the Makefile sets no LAMBDA_TAGS")
+	}
+	return string(m[1])
 }
 
 func freeAddr(t *testing.T) string {

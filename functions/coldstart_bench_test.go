@@ -82,21 +82,13 @@ func BenchmarkFunctions(b *testing.B) {
 		name := e.Name()
 		b.Run(name, func(b *testing.B) {
 			arm := filepath.Join(dir, name+".arm64")
-			cmd := exec.Command("go", "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags=-s -w", "-o", arm, "./"+name)
-			cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH=arm64")
-			if out, err := cmd.CombinedOutput(); err != nil {
-				b.Fatalf("build %s: %v\n%s", name, err, out)
-			}
+			goBuild(b, arm, "./"+name, "-s -w", "GOOS=linux", "GOARCH=arm64")
 			info, err := os.Stat(arm)
 			if err != nil {
 				b.Fatal(err)
 			}
 			host := filepath.Join(dir, name)
-			cmd = exec.Command("go", "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags=-s -w", "-o", host, "./"+name)
-			cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-			if out, err := cmd.CombinedOutput(); err != nil {
-				b.Fatalf("build %s: %v\n%s", name, err, out)
-			}
+			goBuild(b, host, "./"+name, "-s -w")
 			api := newRuntimeAPI(b)
 			coldInit(b, host, api) // the first start also reads the binary from disk
 			var inits []time.Duration
@@ -105,7 +97,7 @@ func BenchmarkFunctions(b *testing.B) {
 				inits = append(inits, coldInit(b, host, api))
 			}
 			slices.Sort(inits)
-			b.ReportMetric(float64(info.Size())/(1<<20), "arm64-MB")
+			b.ReportMetric(float64(info.Size())/1e6, "arm64-MB")
 			b.ReportMetric(float64(inits[len(inits)/2].Microseconds())/1000, "cold-init-ms")
 		})
 	}

@@ -3,9 +3,11 @@ package functions_test
 import (
 	"bufio"
 	"bytes"
+	"maps"
 	"os/exec"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -34,6 +36,9 @@ func symbols(t *testing.T, bin string) map[string]bool {
 // the dependencies its builder reaches.
 func TestEachBinaryLinksOnlyItsOwnFunction(t *testing.T) {
 	builders := map[string]string{}
+	for name, build := range localstack.ContainerFunctions() {
+		builders[name] = runtime.FuncForPC(reflect.ValueOf(build).Pointer()).Name()
+	}
 	for name, build := range localstack.Functions() {
 		builders[name] = runtime.FuncForPC(reflect.ValueOf(build).Pointer()).Name()
 	}
@@ -51,23 +56,30 @@ func TestEachBinaryLinksOnlyItsOwnFunction(t *testing.T) {
 	}
 }
 
-// TestAuthorizerLinksNoLeatClient: the authorizer answers before every
-// request, so it builds neither Leat clients nor the Secrets Manager client
-// that holds their credentials. identify-customer shows the check can see them.
-func TestAuthorizerLinksNoLeatClient(t *testing.T) {
-	leatClients := []string{
-		"github.com/leatpos/gateway/shared/leat.New",
-		"github.com/aws/aws-sdk-go-v2/service/secretsmanager.New",
+// TestAuthorizerLinksOnlyTheKeyStore: the authorizer answers before every
+// request, so its binary holds no code of the Leat client, the request
+// validation or the sagas, nor of the clients of Secrets Manager, Step
+// Functions and EventBridge. start-checkout shows the check can see each.
+func TestAuthorizerLinksOnlyTheKeyStore(t *testing.T) {
+	packages := []string{
+		"github.com/leatpos/gateway/shared/leat",
+		"github.com/leatpos/gateway/shared/api",
+		"github.com/leatpos/gateway/shared/checkout",
+		"github.com/go-playground/validator/v10",
+		"github.com/aws/aws-sdk-go-v2/service/secretsmanager",
+		"github.com/aws/aws-sdk-go-v2/service/sfn",
+		"github.com/aws/aws-sdk-go-v2/service/eventbridge",
 	}
 	dir := t.TempDir()
 	for _, tt := range []struct {
 		function string
 		want     bool
-	}{{"authorizer", false}, {"identify-customer", true}} {
+	}{{"authorizer", false}, {"start-checkout", true}} {
 		held := symbols(t, build(t, dir, tt.function, "./"+tt.function))
-		for _, constructor := range leatClients {
-			if held[constructor] != tt.want {
-				t.Errorf("%s holds %s: %v, want %v", tt.function, constructor, held[constructor], tt.want)
+		for _, pkg := range packages {
+			holds := slices.ContainsFunc(slices.Collect(maps.Keys(held)), func(symbol string) bool { return strings.HasPrefix(symbol, pkg+".") })
+			if holds != tt.want {
+				t.Errorf("%s holds code of %s: %v, want %v", tt.function, pkg, holds, tt.want)
 			}
 		}
 	}

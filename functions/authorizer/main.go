@@ -1,6 +1,6 @@
 // Command authorizer resolves the bearer API key to tenant, locations and scopes.
 package main
 
-import "github.com/leatpos/gateway/shared/app"
+import "github.com/leatpos/gateway/shared/bootstrap"
 
-func main() { app.Start("authorizer", app.Authorizer) }
+func main() { bootstrap.Start("authorizer", bootstrap.Authorizer) }

@@ -1,13 +1,21 @@
 package localstack
 
-import "github.com/leatpos/gateway/shared/app"
+import (
+	"github.com/leatpos/gateway/shared/app"
+	"github.com/leatpos/gateway/shared/bootstrap"
+)
 
-// Functions maps each function's name (its directory under functions/ and its
-// CodeUri) to the builder its main.go starts. The stack runs them all in one
-// process; the deployed binaries never link this table.
+// ContainerFunctions maps the name of each function built from its container
+// alone to the builder its main.go starts.
+func ContainerFunctions() map[string]bootstrap.Builder {
+	return map[string]bootstrap.Builder{"authorizer": bootstrap.Authorizer}
+}
+
+// Functions maps each other function's name (its directory under functions/
+// and its CodeUri) to the builder its main.go starts. The stack runs them all
+// in one process; the deployed binaries never link these tables.
 func Functions() map[string]app.Builder {
 	return map[string]app.Builder{
-		"authorizer":          app.Authorizer,
 		"identify-customer":   app.IdentifyCustomer,
 		"customer-overview":   app.CustomerOverview,
 		"scan-voucher":        app.ScanVoucher,

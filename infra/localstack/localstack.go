@@ -30,6 +30,7 @@ import (
 	"github.com/leatpos/gateway/infra/repo"
 	"github.com/leatpos/gateway/infra/samtemplate"
 	"github.com/leatpos/gateway/shared/app"
+	"github.com/leatpos/gateway/shared/bootstrap"
 	"github.com/leatpos/gateway/shared/dynamodb"
 	"github.com/leatpos/gateway/shared/leat"
 	"github.com/leatpos/gateway/shared/ledger"
@@ -170,17 +171,18 @@ func Start(ctx context.Context, opts Options) (s *Stack, err error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg := app.Config{
+	cfg := bootstrap.Config{
 		TableName: opts.TableName, DynamoDBEndpoint: endpoint, LogLevel: slog.LevelInfo,
 		LeatAttemptTimeout:      cmp.Or(opts.LeatAttemptTimeout, 4*time.Second),
 		CheckoutStateMachineARN: engine.StateMachineARN(checkoutStateMachine), ReturnStateMachineARN: engine.StateMachineARN(returnStateMachine),
 		StepFunctionsEndpoint: engine.URL(),
 		EventBusName:          eventBusName, EventBridgeEndpoint: eventsURL,
 	}
-	env, err := app.NewEnv(cfg, awsCfg, opts.Logger, envOpts...)
+	container, err := bootstrap.NewContainer(cfg, awsCfg, opts.Logger)
 	if err != nil {
 		return nil, err
 	}
+	env := app.NewEnv(container, envOpts...)
 	s.Directory = env.Directory()
 	table, err := dynamodb.NewTable(client, opts.TableName)
 	if err != nil {
@@ -191,6 +193,11 @@ func Start(ctx context.Context, opts Options) (s *Stack, err error) {
 		return nil, err
 	}
 	handlers := map[string]any{}
+	for name, build := range ContainerFunctions() {
+		if handlers[name], err = build(container); err != nil {
+			return nil, fmt.Errorf("localstack: build %s: %w", name, err)
+		}
+	}
 	for name, build := range Functions() {
 		if handlers[name], err = build(env); err != nil {
 			return nil, fmt.Errorf("localstack: build %s: %w", name, err)

@@ -9,11 +9,13 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
+	"github.com/leatpos/gateway/shared/authorizer"
 	"github.com/leatpos/gateway/shared/idempotency"
 	"github.com/leatpos/gateway/shared/logging"
 	"github.com/leatpos/gateway/shared/tenancy"
@@ -126,7 +128,7 @@ func (rt Route) Lambda(d Deps) LambdaFunc {
 }
 
 func (rt Route) serve(ctx context.Context, d Deps, ev events.APIGatewayV2HTTPRequest, requestID string) (idempotency.Response, bool, tenancy.Principal, error) {
-	principal, err := principalFrom(ev.RequestContext)
+	principal, err := authorizer.PrincipalFrom(ev.RequestContext)
 	if err != nil {
 		return idempotency.Response{}, false, principal, err
 	}
@@ -268,4 +270,18 @@ func errorsIsAny(err error, targets ...error) bool {
 		}
 	}
 	return false
+}
+
+// header reads a header case-insensitively; HTTP APIs lower-case them, tests
+// and other callers may not.
+func header(headers map[string]string, name string) string {
+	if v, ok := headers[strings.ToLower(name)]; ok {
+		return v
+	}
+	for k, v := range headers {
+		if strings.EqualFold(k, name) {
+			return v
+		}
+	}
+	return ""
 }

@@ -3,15 +3,13 @@ package app
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"net/http"
-	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	awssm "github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
 	"github.com/leatpos/gateway/shared/api"
+	"github.com/leatpos/gateway/shared/bootstrap"
 	"github.com/leatpos/gateway/shared/checkout"
 	"github.com/leatpos/gateway/shared/dynamodb"
 	"github.com/leatpos/gateway/shared/eventbridge"
@@ -20,49 +18,41 @@ import (
 	"github.com/leatpos/gateway/shared/loyalty"
 	"github.com/leatpos/gateway/shared/secretsmanager"
 	"github.com/leatpos/gateway/shared/sfn"
-	"github.com/leatpos/gateway/shared/tenancy"
 )
 
-// Env is what a container builds its function from: the configuration and the
-// dependencies that follow from it. Each dependency is built on its first use
-// and kept for the container's life, so a function builds only what its
-// handler needs, and the local stack's functions share one of each.
+// Env is what the functions beyond the authorizer are built from: the
+// container and the dependencies that follow from its configuration. Each
+// dependency is built on its first use and kept for the container's life, so
+// a function builds only what its handler needs, and the local stack's
+// functions share one of each.
 //
-// A new dependency is a lazy field and a method that builds it through get;
-// one that needs an optional setting checks it before get and returns an
-// error naming it. Building each in its method, not in NewEnv, is what lets
-// the linker leave it out of binaries whose builder never asks for it.
+// A new dependency is a bootstrap.Lazy field and a method that builds it
+// through Get; one that needs an optional setting checks it before Get and
+// returns an error naming it. Building each in its method, not in NewEnv, is
+// what lets the linker leave it out of binaries whose builder never asks for
+// it.
 type Env struct {
-	cfg    Config
-	logger *slog.Logger
-	awsCfg aws.Config
-	// table is built up front: every function reads or writes it.
-	table *dynamodb.Table
+	*bootstrap.Container
 	// leatAccounts replaces Secrets Manager when set (WithLeatAccounts).
 	leatAccounts leat.AccountResolver
 	// leatHTTP and the leases replace the defaults when set (WithLeatHTTPClient, WithLeases).
 	leatHTTP                    *http.Client
 	stepLease, idempotencyLease time.Duration
 
-	directory       lazy[tenancy.Directory]
-	apiDeps         lazy[api.Deps]
-	platforms       lazy[*leat.Platforms]
-	loyaltyService  lazy[*loyalty.Service]
-	checkoutService lazy[*checkout.Service]
+	apiDeps         bootstrap.Lazy[api.Deps]
+	platforms       bootstrap.Lazy[*leat.Platforms]
+	loyaltyService  bootstrap.Lazy[*loyalty.Service]
+	checkoutService bootstrap.Lazy[*checkout.Service]
 }
 
-// NewEnv prepares a container's dependencies; none but the table is built
+// NewEnv prepares the dependencies of a container's functions; none is built
 // before its first use.
-func NewEnv(cfg Config, awsCfg aws.Config, logger *slog.Logger, opts ...Option) (*Env, error) {
-	table, err := dynamodb.NewTable(dynamodb.NewClient(awsCfg, cfg.DynamoDBEndpoint), cfg.TableName)
-	if err != nil {
-		return nil, err
-	}
-	e := &Env{cfg: cfg, logger: logger, awsCfg: awsCfg, table: table}
+func NewEnv(c *bootstrap.Container, opts ...Option) *Env {
+	e := &Env{Container: c}
 	for _, opt := range opts {
 		opt(e)
 	}
-	return e, nil
+	return e
 }
 
 // Option changes what NewEnv builds where AWS and the local stack differ.
@@ -88,30 +78,22 @@ func WithLeases(step, idempotency time.Duration) Option {
 	return func(e *Env) { e.stepLease, e.idempotencyLease = step, idempotency }
 }
 
-// Directory holds tenants and their API keys; tenants are kept for
-// tenancy.TenantCacheTTL, so the hot path reads none from the table.
-func (e *Env) Directory() tenancy.Directory {
-	return e.directory.get(func() tenancy.Directory {
-		return tenancy.CacheTenants(dynamodb.NewDirectory(e.table), tenancy.TenantCacheTTL, time.Now)
-	})
-}
-
 // API is what every API route's function shares: the logger and the
 // idempotency guard.
 func (e *Env) API() api.Deps {
-	return e.apiDeps.get(func() api.Deps {
-		guard := idempotency.NewGuard(dynamodb.NewIdempotencyStore(e.table))
+	return e.apiDeps.Get(func() api.Deps {
+		guard := idempotency.NewGuard(dynamodb.NewIdempotencyStore(e.Table))
 		if e.idempotencyLease > 0 {
 			guard.Lease = e.idempotencyLease
 		}
-		return api.Deps{Logger: e.logger, Guard: guard}
+		return api.Deps{Logger: e.Logger, Guard: guard}
 	})
 }
 
 // Loyalty runs the read-only customer flows at the till.
 func (e *Env) Loyalty() *loyalty.Service {
-	return e.loyaltyService.get(func() *loyalty.Service {
-		return loyalty.NewService(e.Directory(), e.leatPlatforms(), time.Now).WithCardMemory(dynamodb.NewCardMemory(e.table, time.Now))
+	return e.loyaltyService.Get(func() *loyalty.Service {
+		return loyalty.NewService(e.Directory(), e.leatPlatforms(), time.Now).WithCardMemory(dynamodb.NewCardMemory(e.Table, time.Now))
 	})
 }
 
@@ -121,18 +103,18 @@ func (e *Env) Loyalty() *loyalty.Service {
 // close one the event bus (EVENT_BUS_NAME); the others never call Step
 // Functions or EventBridge and are built without them.
 func (e *Env) Checkouts() *checkout.Service {
-	return e.checkoutService.get(func() *checkout.Service {
+	return e.checkoutService.Get(func() *checkout.Service {
 		var executions checkout.Executions = missingStateMachine{}
-		client := sfn.NewClient(e.awsCfg, e.cfg.StepFunctionsEndpoint)
-		if x, err := sfn.NewExecutions(client, e.cfg.CheckoutStateMachineARN, e.cfg.ReturnStateMachineARN); err == nil {
+		client := sfn.NewClient(e.AWS, e.Config.StepFunctionsEndpoint)
+		if x, err := sfn.NewExecutions(client, e.Config.CheckoutStateMachineARN, e.Config.ReturnStateMachineARN); err == nil {
 			executions = x
 		}
 		var events checkout.Events = missingEventBus{}
-		if bus, err := eventbridge.NewEvents(eventbridge.NewClient(e.awsCfg, e.cfg.EventBridgeEndpoint), e.cfg.EventBusName); err == nil {
+		if bus, err := eventbridge.NewEvents(eventbridge.NewClient(e.AWS, e.Config.EventBridgeEndpoint), e.Config.EventBusName); err == nil {
 			events = bus
 		}
 		service := checkout.NewService(e.Directory(), leat.CheckoutPlatforms{Platforms: e.leatPlatforms()},
-			dynamodb.NewLedgerStore(e.table), executions, events, time.Now)
+			dynamodb.NewLedgerStore(e.Table), executions, events, time.Now)
 		if e.stepLease > 0 {
 			service.Lease = e.stepLease
 		}
@@ -170,29 +152,17 @@ func (missingEventBus) Publish(context.Context, checkout.Event) error {
 // leatPlatforms is shared by everything that talks to Leat, so each tenant's
 // OAuth token and connections are reused across them.
 func (e *Env) leatPlatforms() *leat.Platforms {
-	return e.platforms.get(func() *leat.Platforms {
+	return e.platforms.Get(func() *leat.Platforms {
 		accounts := e.leatAccounts
 		if accounts == nil {
 			// Deployed tenants reference their credentials as "secretsmanager:<secret id>".
-			accounts = leat.SchemeResolver{"secretsmanager": secretsmanager.NewLeatAccounts(awssm.NewFromConfig(e.awsCfg), e.cfg.LeatBaseURL)}
+			accounts = leat.SchemeResolver{"secretsmanager": secretsmanager.NewLeatAccounts(awssm.NewFromConfig(e.AWS), e.Config.LeatBaseURL)}
 		}
 		return leat.NewPlatforms(accounts, func(c *leat.Config) {
-			c.AttemptTimeout = e.cfg.LeatAttemptTimeout
+			c.AttemptTimeout = e.Config.LeatAttemptTimeout
 			if e.leatHTTP != nil {
 				c.HTTPClient = e.leatHTTP
 			}
 		})
 	})
-}
-
-// lazy is a dependency built on its first use; sync.Once keeps that true
-// should functions ever be built concurrently.
-type lazy[T any] struct {
-	once  sync.Once
-	value T
-}
-
-func (l *lazy[T]) get(build func() T) T {
-	l.once.Do(func() { l.value = build() })
-	return l.value
 }

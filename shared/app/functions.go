@@ -1,3 +1,9 @@
+// Package app wires every function but the authorizer: the dependencies
+// built from a container's configuration (Env), and one Builder per function
+// naming its handler and what that needs. Each functions/<name>/main.go
+// starts its own builder, so a binary links only its own function; the local
+// stack keeps the table of them all. Package bootstrap, beneath it, starts
+// the container and builds the authorizer, which needs nothing of this.
 package app
 
 import (
@@ -7,6 +13,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"github.com/leatpos/gateway/shared/api"
+	"github.com/leatpos/gateway/shared/bootstrap"
 	"github.com/leatpos/gateway/shared/checkout"
 	"github.com/leatpos/gateway/shared/logging"
 	"github.com/leatpos/gateway/shared/store"
@@ -19,9 +26,9 @@ import (
 // function's code; the local stack maps every function to its builder.
 type Builder func(*Env) (any, error)
 
-// Authorizer resolves the bearer API key to tenant, locations and scopes.
-func Authorizer(env *Env) (any, error) {
-	return api.Authorizer(env.Directory(), env.logger), nil
+// Start is the whole main of a deployed function built from an Env.
+func Start(name string, build Builder) {
+	bootstrap.Start(name, func(c *bootstrap.Container) (any, error) { return build(NewEnv(c)) })
 }
 
 // IdentifyCustomer identifies a customer by scanned card, QR code or email.
@@ -122,7 +129,7 @@ func CloseCheckout(env *Env) (any, error) {
 // (the tenant's directory) is named as the retryable StoreUnavailableError.
 func sagaStep[In, Out any](env *Env, step func(context.Context, In) (Out, error)) func(context.Context, In) (Out, error) {
 	return func(ctx context.Context, in In) (Out, error) {
-		log := env.logger
+		log := env.Logger
 		if lc, ok := lambdacontext.FromContext(ctx); ok {
 			log = log.With(logging.RequestID, lc.AwsRequestID)
 		}

@@ -24,6 +24,7 @@ import (
 	"github.com/leatpos/gateway/infra/repo"
 	"github.com/leatpos/gateway/infra/samtemplate"
 	"github.com/leatpos/gateway/shared/app"
+	"github.com/leatpos/gateway/shared/bootstrap"
 )
 
 // TestTemplateAgreesWithTheCode is the one check that what template.yaml
@@ -52,7 +53,13 @@ func loadTemplate(t *testing.T) (root string, tmpl *samtemplate.Template) {
 // the builder the local stack runs for it; the local stack runs nothing that
 // is not deployed, and functions/ holds nothing that is not deployed.
 func checkFunctions(t *testing.T, tmpl *samtemplate.Template, root string) {
-	local := localstack.Functions()
+	local := map[string]string{}
+	for name, build := range localstack.ContainerFunctions() {
+		local[name] = funcName(build)
+	}
+	for name, build := range localstack.Functions() {
+		local[name] = funcName(build)
+	}
 	var deployed []string
 	for _, fn := range tmpl.Functions {
 		deployed = append(deployed, fn.Name)
@@ -65,12 +72,12 @@ func checkFunctions(t *testing.T, tmpl *samtemplate.Template, root string) {
 		if name != fn.Name {
 			t.Errorf("%s starts as %q, want %q", file, name, fn.Name)
 		}
-		build, ok := local[fn.Name]
+		got, ok := local[fn.Name]
 		if !ok {
-			t.Errorf("%s (CodeUri functions/%s) is not in the local stack's table", fn.LogicalID, fn.Name)
+			t.Errorf("%s (CodeUri functions/%s) is not in the local stack's tables", fn.LogicalID, fn.Name)
 			continue
 		}
-		if got := funcName(build); got != builder {
+		if got != builder {
 			t.Errorf("%s starts %s, but the local stack runs %s for %q", file, builder, got, fn.Name)
 		}
 	}
@@ -90,37 +97,37 @@ func checkFunctions(t *testing.T, tmpl *samtemplate.Template, root string) {
 	}
 }
 
-// startCall finds the one app.Start(name, app.Builder) call of a main.go and
-// returns the name and the builder's full name.
+// startCall finds the one Start(name, builder) call of a main.go, of package
+// app or bootstrap with a builder of the same package, and returns the name
+// and the builder's full name.
 func startCall(file string) (name, builder string, err error) {
 	f, err := parser.ParseFile(token.NewFileSet(), file, nil, parser.SkipObjectResolution)
 	if err != nil {
 		return "", "", err
 	}
-	appPath := reflect.TypeFor[app.Config]().PkgPath()
-	pkg := ""
-	for _, imp := range f.Imports {
-		if p, _ := strconv.Unquote(imp.Path.Value); p == appPath {
-			pkg = path.Base(p)
-			if imp.Name != nil {
-				pkg = imp.Name.Name
-			}
-		}
-	}
-	if pkg == "" {
-		return "", "", fmt.Errorf("does not import %s", appPath)
-	}
+	starters := []string{reflect.TypeFor[app.Env]().PkgPath(), reflect.TypeFor[bootstrap.Container]().PkgPath()}
 	var calls []*ast.CallExpr
-	ast.Inspect(f, func(n ast.Node) bool {
-		if call, ok := n.(*ast.CallExpr); ok {
-			if fn, ok := selectorOf(call.Fun, pkg); ok && fn == "Start" {
-				calls = append(calls, call)
-			}
+	var pkg, pkgPath string
+	for _, imp := range f.Imports {
+		p, _ := strconv.Unquote(imp.Path.Value)
+		if !slices.Contains(starters, p) {
+			continue
 		}
-		return true
-	})
+		local := path.Base(p)
+		if imp.Name != nil {
+			local = imp.Name.Name
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			if call, ok := n.(*ast.CallExpr); ok {
+				if fn, ok := selectorOf(call.Fun, local); ok && fn == "Start" {
+					calls, pkg, pkgPath = append(calls, call), local, p
+				}
+			}
+			return true
+		})
+	}
 	if len(calls) != 1 {
-		return "", "", fmt.Errorf("calls %s.Start %d times, want once", pkg, len(calls))
+		return "", "", fmt.Errorf("calls Start of %s %d times, want once", strings.Join(starters, " or "), len(calls))
 	}
 	args := calls[0].Args
 	if len(args) != 2 {
@@ -135,7 +142,7 @@ func startCall(file string) (name, builder string, err error) {
 		return "", "", fmt.Errorf("%s.Start is not given a builder of package %s", pkg, pkg)
 	}
 	name, err = strconv.Unquote(lit.Value)
-	return name, appPath + "." + builderName, err
+	return name, pkgPath + "." + builderName, err
 }
 
 // selectorOf returns Name of an expression pkg.Name.
@@ -148,7 +155,7 @@ func selectorOf(e ast.Expr, pkg string) (string, bool) {
 	return sel.Sel.Name, ok && x.Name == pkg
 }
 
-func funcName(build app.Builder) string {
+func funcName(build any) string {
 	return runtime.FuncForPC(reflect.ValueOf(build).Pointer()).Name()
 }
 

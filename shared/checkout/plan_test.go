@@ -2,6 +2,8 @@ package checkout
 
 import (
 	"errors"
+	"math/rand/v2"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -71,6 +73,27 @@ func TestExecutionName(t *testing.T) {
 	a, b := ExecutionName("demo", long), ExecutionName("demo", long+"B")
 	if len(a) != 80 || len(b) != 80 || a == b {
 		t.Errorf("long names %q and %q must stay within 80 characters and apart", a, b)
+	}
+}
+
+// TestSafeExecutionName replaces each run of characters Step Functions does
+// not allow by one '_', as the pattern [^A-Za-z0-9_-]+ would.
+func TestSafeExecutionName(t *testing.T) {
+	unsafe := regexp.MustCompile(`[^A-Za-z0-9_-]+`)
+	samples := []string{"", "a", "shop-1.B-2110", "2026:11:26..0001", "..", "café au lait", "a/b\\c", "_-_"}
+	rng := rand.New(rand.NewPCG(5, 6))
+	pieces := strings.Split("aZ09_-.:/ é", "")
+	for range 2000 {
+		var b strings.Builder
+		for range rng.IntN(12) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		samples = append(samples, b.String())
+	}
+	for _, s := range samples {
+		if got, want := safeExecutionName(s), unsafe.ReplaceAllString(s, "_"); got != want {
+			t.Errorf("safeExecutionName(%q) = %q, want %q", s, got, want)
+		}
 	}
 }
 

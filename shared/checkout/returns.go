@@ -236,7 +236,7 @@ func (s *Service) launchReturn(ctx context.Context, c ledger.Checkout, r ledger.
 // ReturnExecutionName names a return's saga: the order's name and the
 // return id, within the 80 characters AWS allows.
 func ReturnExecutionName(tenant tenancy.TenantID, id ledger.CheckoutID, returnID ledger.ReturnID) string {
-	return boundedName(ExecutionName(tenant, id)+"-R-"+unsafeExecutionName.ReplaceAllString(string(returnID), "_"), string(tenant)+"/"+string(id)+"/"+string(returnID))
+	return boundedName(ExecutionName(tenant, id)+"-R-"+safeExecutionName(string(returnID)), string(tenant)+"/"+string(id)+"/"+string(returnID))
 }
 
 // ReturnStep performs one step of a return: a new Leat write (the order

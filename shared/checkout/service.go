@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
-	"regexp"
 	"strings"
 	"time"
 
@@ -166,14 +165,32 @@ func (s *Service) waitUntil(ctx context.Context, tenant tenancy.TenantID, id led
 	}
 }
 
-var unsafeExecutionName = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
-
 // ExecutionName names the checkout's saga so it reads well in the Step
 // Functions console and a second start finds the first: tenant, location
 // and POS order id, within the 80 characters AWS allows.
 func ExecutionName(tenant tenancy.TenantID, id ledger.CheckoutID) string {
 	name := string(tenant) + "-" + string(id.Location()) + "-" + strings.TrimPrefix(string(id), string(id.Location())+".")
-	return boundedName(unsafeExecutionName.ReplaceAllString(name, "_"), string(tenant)+"/"+string(id))
+	return boundedName(safeExecutionName(name), string(tenant)+"/"+string(id))
+}
+
+// safeExecutionName replaces each run of characters Step Functions does not
+// allow in an execution's name (anything but letters, digits, '_' and '-')
+// by one '_'.
+func safeExecutionName(name string) string {
+	var b strings.Builder
+	b.Grow(len(name))
+	unsafe := false
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-' {
+			b.WriteByte(c)
+			unsafe = false
+		} else if !unsafe {
+			b.WriteByte('_')
+			unsafe = true
+		}
+	}
+	return b.String()
 }
 
 // boundedName cuts a name to the 80 characters AWS allows, ending a cut one

@@ -10,7 +10,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -41,14 +40,33 @@ func (e *TransitionError) Error() string {
 // location and the POS's own order id, so a repeated start finds the same one.
 type CheckoutID string
 
-var posOrderID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,79}$`)
+// isPOSName reports whether s is a name a POS or back office gives, at most
+// maxLen long: a letter or digit, then letters, digits, '.', '_', ':' or
+// '-'. The ledger's names are checked by hand rather than by regular
+// expressions, which every function would compile at its cold start.
+func isPOSName(s string, maxLen int) bool {
+	if s == "" || len(s) > maxLen {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(isAlphanumeric(c) || i > 0 && (c == '.' || c == '_' || c == ':' || c == '-')) {
+			return false
+		}
+	}
+	return true
+}
+
+func isAlphanumeric(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
 
 // NewCheckoutID derives the id of the POS order at the location.
 func NewCheckoutID(location tenancy.LocationID, orderID string) (CheckoutID, error) {
 	if location == "" {
 		return "", fmt.Errorf("%w: a location is required", ErrInvalid)
 	}
-	if !posOrderID.MatchString(orderID) {
+	if !isPOSName(orderID, 80) {
 		return "", fmt.Errorf("%w: order id %q: 1-80 letters, digits, '.', '_', ':' or '-'", ErrInvalid, orderID)
 	}
 	return CheckoutID(string(location) + "." + orderID), nil

@@ -3,7 +3,6 @@ package ledger
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"time"
 )
 
@@ -16,11 +15,9 @@ var (
 // ReturnID is the back office's name for a return, unique within its order.
 type ReturnID string
 
-var returnID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$`)
-
 // ParseReturnID validates a return id from a request.
 func ParseReturnID(s string) (ReturnID, error) {
-	if !returnID.MatchString(s) {
+	if !isPOSName(s, 64) {
 		return "", fmt.Errorf("%w: return id %q: 1-64 letters, digits, '.', '_', ':' or '-'", ErrInvalid, s)
 	}
 	return ReturnID(s), nil

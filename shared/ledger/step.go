@@ -2,7 +2,6 @@ package ledger
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 )
@@ -42,7 +41,48 @@ type StepID string
 // ItemOrder is the item of the steps that act on the whole checkout.
 const ItemOrder = "order"
 
-var itemPath = regexp.MustCompile(`^([a-z_]+\[[0-9]{1,3}\](\.tenders\[[0-9]{1,3}\])?|order)$`)
+// isItemPath reports whether item names the whole checkout ("order"), a
+// basket item ("rewards[1]") or one of an item's tenders
+// ("returns[0].tenders[1]").
+func isItemPath(item string) bool {
+	if item == ItemOrder {
+		return true
+	}
+	_, rest, ok := cutIndexed(item)
+	if !ok {
+		return false
+	}
+	if rest == "" {
+		return true
+	}
+	tender, ok := strings.CutPrefix(rest, ".")
+	if !ok {
+		return false
+	}
+	list, rest, ok := cutIndexed(tender)
+	return ok && list == "tenders" && rest == ""
+}
+
+// cutIndexed cuts a list's item, such as "rewards[12]", off the front of s:
+// a name of lower-case letters and underscores, then an index of one to
+// three digits in brackets.
+func cutIndexed(s string) (list, rest string, ok bool) {
+	name := 0
+	for name < len(s) && ('a' <= s[name] && s[name] <= 'z' || s[name] == '_') {
+		name++
+	}
+	if name == 0 || name == len(s) || s[name] != '[' {
+		return "", "", false
+	}
+	end := name + 1
+	for end < len(s) && '0' <= s[end] && s[end] <= '9' {
+		end++
+	}
+	if digits := end - name - 1; digits < 1 || digits > 3 || end == len(s) || s[end] != ']' {
+		return "", "", false
+	}
+	return s[:name], s[end+1:], true
+}
 
 // NewStepID names the step of a kind for a basket item ("rewards[1]", "order",
 // or a return's "returns[0]" and "returns[0].tenders[1]").
@@ -50,7 +90,7 @@ func NewStepID(kind StepKind, item string) (StepID, error) {
 	if !stepKinds[kind] {
 		return "", fmt.Errorf("%w: step kind %q", ErrInvalid, kind)
 	}
-	if !itemPath.MatchString(item) {
+	if !isItemPath(item) {
 		return "", fmt.Errorf("%w: step item %q", ErrInvalid, item)
 	}
 	return StepID(string(kind) + ":" + item), nil

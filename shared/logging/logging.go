@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"os"
 	"regexp"
+	"strings"
+	"sync"
 )
 
 // Attribute names shared by every log line, so operators can filter on them.
@@ -30,7 +32,11 @@ func New(w io.Writer, level slog.Level) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level, ReplaceAttr: redact}))
 }
 
-var emailAddress = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}`)
+// emailAddress is compiled on the first text with an '@', not at every
+// cold start: most functions never log one.
+var emailAddress = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}`)
+})
 
 // redact replaces the email addresses in a string or error attribute.
 func redact(_ []string, a slog.Attr) slog.Attr {
@@ -43,8 +49,11 @@ func redact(_ []string, a slog.Attr) slog.Attr {
 	default:
 		return a
 	}
-	if emailAddress.MatchString(text) {
-		a.Value = slog.StringValue(emailAddress.ReplaceAllString(text, "<email>"))
+	if strings.IndexByte(text, '@') < 0 {
+		return a
+	}
+	if email := emailAddress(); email.MatchString(text) {
+		a.Value = slog.StringValue(email.ReplaceAllString(text, "<email>"))
 	}
 	return a
 }

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -55,11 +54,25 @@ type TenantID string
 // LocationID names a location within a tenant.
 type LocationID string
 
-var slug = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,62}$`)
+// isSlug reports whether s is a lower-case slug: a letter or digit, then 1
+// to 62 letters, digits or hyphens. It is checked by hand rather than by a
+// regular expression, which every function would compile at its cold start.
+func isSlug(s string) bool {
+	if len(s) < 2 || len(s) > 63 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' && i > 0) {
+			return false
+		}
+	}
+	return true
+}
 
 // ParseTenantID validates a tenant id (lower-case slug).
 func ParseTenantID(s string) (TenantID, error) {
-	if !slug.MatchString(s) {
+	if !isSlug(s) {
 		return "", fmt.Errorf("%w: tenant id %q must be a lower-case slug", ErrInvalid, s)
 	}
 	return TenantID(s), nil
@@ -67,7 +80,7 @@ func ParseTenantID(s string) (TenantID, error) {
 
 // ParseLocationID validates a location id (lower-case slug).
 func ParseLocationID(s string) (LocationID, error) {
-	if !slug.MatchString(s) {
+	if !isSlug(s) {
 		return "", fmt.Errorf("%w: location id %q must be a lower-case slug", ErrInvalid, s)
 	}
 	return LocationID(s), nil

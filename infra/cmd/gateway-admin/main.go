@@ -23,6 +23,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 
 	"github.com/leatpos/gateway/shared/app"
+	"github.com/leatpos/gateway/shared/bootstrap"
 	"github.com/leatpos/gateway/shared/logging"
 )
 
@@ -34,7 +35,7 @@ func main() {
 }
 
 func run(ctx context.Context, args []string) error {
-	cfg, err := app.ConfigFromEnv(os.Getenv)
+	cfg, err := bootstrap.ConfigFromEnv(os.Getenv)
 	if err != nil {
 		return err
 	}
@@ -42,9 +43,10 @@ func run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	env, err := app.NewEnv(cfg, awsCfg, logging.New(os.Stderr, cfg.LogLevel))
+	container, err := bootstrap.NewContainer(cfg, awsCfg, logging.New(os.Stderr, cfg.LogLevel))
 	if err != nil {
 		return err
 	}
+	env := app.NewEnv(container)
 	return admin{dir: env.Directory(), checkouts: env.Checkouts(), out: os.Stdout}.run(ctx, args)
 }

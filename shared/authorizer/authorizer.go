@@ -1,4 +1,9 @@
-package api
+// Package authorizer is the HTTP API's Lambda authorizer: it resolves the
+// bearer API key to its tenant, locations and scopes before any function
+// runs, and hands them on in the request context, which PrincipalFrom reads
+// back. It is its own package so the authorizer's binary links no more than
+// the key store: no Leat client, no saga, no request validation.
+package authorizer
 
 import (
 	"context"
@@ -15,7 +20,7 @@ import (
 	"github.com/leatpos/gateway/shared/tenancy"
 )
 
-// Authorizer context keys. HTTP API Lambda authorizers pass a flat map of
+// Request context keys. HTTP API Lambda authorizers pass a flat map of
 // strings on to the function, so lists travel space-separated.
 const (
 	authAuthenticated = "authenticated"
@@ -25,10 +30,10 @@ const (
 	authLocations     = "locations"
 )
 
-// AuthorizerFunc is the HTTP API's Lambda authorizer.
-type AuthorizerFunc func(context.Context, events.APIGatewayV2CustomAuthorizerV2Request) (events.APIGatewayV2CustomAuthorizerSimpleResponse, error)
+// Func is the HTTP API's Lambda authorizer.
+type Func func(context.Context, events.APIGatewayV2CustomAuthorizerV2Request) (events.APIGatewayV2CustomAuthorizerSimpleResponse, error)
 
-// Authorizer resolves the bearer key to a principal. An unknown or disabled
+// New answers the authorizer that resolves the bearer key to a principal. An unknown or disabled
 // key is denied here, so it never reaches a business function; API Gateway
 // then answers 403 with its own body, {"message": "Forbidden"}, which HTTP
 // APIs do not let the gateway shape.
@@ -36,8 +41,8 @@ type AuthorizerFunc func(context.Context, events.APIGatewayV2CustomAuthorizerV2R
 // When the key store is unavailable, a key this container verified within
 // staleFor is let through on that verification; any other failure to look
 // the key up is returned, and API Gateway answers 500.
-func Authorizer(dir tenancy.Directory, log *slog.Logger) AuthorizerFunc {
-	return authorizer(dir, log, time.Now)
+func New(dir tenancy.Directory, log *slog.Logger) Func {
+	return newAt(dir, log, time.Now)
 }
 
 // staleFor bounds how old a verification may be when it stands in for one
@@ -48,10 +53,11 @@ func Authorizer(dir tenancy.Directory, log *slog.Logger) AuthorizerFunc {
 // the stand-in serves only when the store cannot answer.
 const staleFor = 5 * time.Minute
 
-func authorizer(dir tenancy.Directory, log *slog.Logger, now func() time.Time) AuthorizerFunc {
+func newAt(dir tenancy.Directory, log *slog.Logger, now func() time.Time) Func {
 	verified := &verifications{byKey: map[[sha256.Size]byte]verification{}}
 	return func(ctx context.Context, req events.APIGatewayV2CustomAuthorizerV2Request) (events.APIGatewayV2CustomAuthorizerSimpleResponse, error) {
-		authorization := header(req.Headers, "Authorization")
+		// HTTP APIs lower-case the names of the headers they pass on.
+		authorization := req.Headers["authorization"]
 		p, err := tenancy.Authenticate(ctx, dir, authorization)
 		switch {
 		case err == nil:
@@ -118,7 +124,7 @@ func (v *verifications) recent(authorization string, now time.Time) (tenancy.Pri
 }
 
 func isAuthFailure(err error) bool {
-	return errorsIsAny(err, tenancy.ErrUnknownKey, tenancy.ErrKeyDisabled, tenancy.ErrTenantNotFound)
+	return errors.Is(err, tenancy.ErrUnknownKey) || errors.Is(err, tenancy.ErrKeyDisabled) || errors.Is(err, tenancy.ErrTenantNotFound)
 }
 
 func principalContext(p tenancy.Principal) map[string]any {
@@ -139,9 +145,9 @@ func principalContext(p tenancy.Principal) map[string]any {
 	}
 }
 
-// principalFrom reads the principal the authorizer put in the request context.
-// Anything short of an authenticated principal is ErrUnknownKey.
-func principalFrom(rc events.APIGatewayV2HTTPRequestContext) (tenancy.Principal, error) {
+// PrincipalFrom reads the principal the authorizer put in the request
+// context. Anything short of an authenticated principal is ErrUnknownKey.
+func PrincipalFrom(rc events.APIGatewayV2HTTPRequestContext) (tenancy.Principal, error) {
 	if rc.Authorizer == nil || rc.Authorizer.Lambda == nil {
 		return tenancy.Principal{}, tenancy.ErrUnknownKey
 	}
@@ -164,18 +170,4 @@ func principalFrom(rc events.APIGatewayV2HTTPRequestContext) (tenancy.Principal,
 		p.Locations = append(p.Locations, tenancy.LocationID(l))
 	}
 	return p, nil
-}
-
-// header reads a header case-insensitively; HTTP APIs lower-case them, tests
-// and other callers may not.
-func header(headers map[string]string, name string) string {
-	if v, ok := headers[strings.ToLower(name)]; ok {
-		return v
-	}
-	for k, v := range headers {
-		if strings.EqualFold(k, name) {
-			return v
-		}
-	}
-	return ""
 }

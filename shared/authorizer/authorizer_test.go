@@ -1,4 +1,4 @@
-package api
+package authorizer
 
 import (
 	"context"
@@ -68,7 +68,7 @@ func TestAuthorizerDeniesUnknownKeys(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp, err := Authorizer(tt.dir, discardLogs)(context.Background(), events.APIGatewayV2CustomAuthorizerV2Request{
+			resp, err := New(tt.dir, discardLogs)(context.Background(), events.APIGatewayV2CustomAuthorizerV2Request{
 				Headers: map[string]string{"authorization": tt.authorization},
 			})
 			if (err != nil) != tt.fails || resp.IsAuthorized != tt.allowed {
@@ -113,7 +113,7 @@ func TestAuthorizerRidesOutAStoreOutage(t *testing.T) {
 	dir := &switchableDirectory{keyDirectory: keyDirectory{tenant: tenant, keys: map[tenancy.KeyHash]tenancy.APIKey{tillKey.Hash: tillKey, otherKey.Hash: otherKey}}}
 	start := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
 	clock := start
-	authorize := authorizer(dir, discardLogs, func() time.Time { return clock })
+	authorize := newAt(dir, discardLogs, func() time.Time { return clock })
 	steps := []struct {
 		name    string
 		at      time.Duration

@@ -1,4 +1,4 @@
-package app_test
+package bootstrap_test
 
 import (
 	"context"
@@ -7,26 +7,26 @@ import (
 	"testing"
 	"time"
 
-	"github.com/leatpos/gateway/shared/app"
+	"github.com/leatpos/gateway/shared/bootstrap"
 )
 
 func TestConfigFromEnv(t *testing.T) {
 	tests := []struct {
 		name    string
 		env     map[string]string
-		want    app.Config
+		want    bootstrap.Config
 		wantErr string
 	}{
-		{"defaults", map[string]string{"TABLE_NAME": "t"}, app.Config{TableName: "t", LeatAttemptTimeout: 4 * time.Second}, ""},
+		{"defaults", map[string]string{"TABLE_NAME": "t"}, bootstrap.Config{TableName: "t", LeatAttemptTimeout: 4 * time.Second}, ""},
 		{"everything set", map[string]string{"TABLE_NAME": "t", "DYNAMODB_ENDPOINT": "http://127.0.0.1:8000", "LOG_LEVEL": "debug", "LEAT_ATTEMPT_TIMEOUT": "2s"},
-			app.Config{TableName: "t", DynamoDBEndpoint: "http://127.0.0.1:8000", LogLevel: slog.LevelDebug, LeatAttemptTimeout: 2 * time.Second}, ""},
-		{"no table", map[string]string{}, app.Config{}, "TABLE_NAME"},
-		{"bad level", map[string]string{"TABLE_NAME": "t", "LOG_LEVEL": "loud"}, app.Config{}, "LOG_LEVEL"},
-		{"bad timeout", map[string]string{"TABLE_NAME": "t", "LEAT_ATTEMPT_TIMEOUT": "-1s"}, app.Config{}, "LEAT_ATTEMPT_TIMEOUT"},
+			bootstrap.Config{TableName: "t", DynamoDBEndpoint: "http://127.0.0.1:8000", LogLevel: slog.LevelDebug, LeatAttemptTimeout: 2 * time.Second}, ""},
+		{"no table", map[string]string{}, bootstrap.Config{}, "TABLE_NAME"},
+		{"bad level", map[string]string{"TABLE_NAME": "t", "LOG_LEVEL": "loud"}, bootstrap.Config{}, "LOG_LEVEL"},
+		{"bad timeout", map[string]string{"TABLE_NAME": "t", "LEAT_ATTEMPT_TIMEOUT": "-1s"}, bootstrap.Config{}, "LEAT_ATTEMPT_TIMEOUT"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := app.ConfigFromEnv(func(k string) string { return tt.env[k] })
+			got, err := bootstrap.ConfigFromEnv(func(k string) string { return tt.env[k] })
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want one about %s", err, tt.wantErr)
@@ -44,7 +44,7 @@ func TestConfigFromEnv(t *testing.T) {
 // sets, and refuses an environment without them.
 func TestLambdaAWSConfig(t *testing.T) {
 	lambdaEnv := map[string]string{"AWS_REGION": "eu-west-1", "AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_SESSION_TOKEN": "token"}
-	cfg, err := app.LambdaAWSConfig(func(k string) string { return lambdaEnv[k] })
+	cfg, err := bootstrap.LambdaAWSConfig(func(k string) string { return lambdaEnv[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +53,7 @@ func TestLambdaAWSConfig(t *testing.T) {
 		t.Fatalf("config %s, credentials %+v, %v", cfg.Region, creds, err)
 	}
 	for _, missing := range []string{"AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"} {
-		if _, err := app.LambdaAWSConfig(func(k string) string {
+		if _, err := bootstrap.LambdaAWSConfig(func(k string) string {
 			if k == missing {
 				return ""
 			}

@@ -1,9 +1,10 @@
-// Package app wires the gateway's functions: the configuration a function
-// reads from its environment (Config), the dependencies built from it (Env),
-// and one Builder per function naming its handler and what that needs. Each
-// functions/<name>/main.go starts its own builder, so a binary links only its
-// own function; the local stack keeps the table of them all.
-package app
+// Package bootstrap starts a function's container: it reads the
+// configuration Lambda hands the function in its environment, builds the
+// logger and the table every function uses, and hands the function's handler
+// to the Lambda runtime. It links only that, so a function built from the
+// container alone, the authorizer, stays small and starts fast; the others
+// are built by package app on top of it.
+package bootstrap
 
 import (
 	"errors"
@@ -16,6 +17,11 @@ import (
 
 	"github.com/leatpos/gateway/shared/logging"
 )
+
+// Builder builds a function's Lambda handler from its container. It fails
+// when a dependency cannot be built, such as one missing the setting it
+// needs.
+type Builder func(*Container) (any, error)
 
 // Start is the whole main of a deployed function: read the environment, build
 // the function, hand its handler to the Lambda runtime. name is the function's
@@ -37,11 +43,11 @@ func start(name string, build Builder) error {
 	if err != nil {
 		return err
 	}
-	env, err := NewEnv(cfg, awsCfg, logging.New(os.Stdout, cfg.LogLevel).With(logging.Function, name))
+	c, err := NewContainer(cfg, awsCfg, logging.New(os.Stdout, cfg.LogLevel).With(logging.Function, name))
 	if err != nil {
 		return err
 	}
-	handler, err := build(env)
+	handler, err := build(c)
 	if err != nil {
 		return err
 	}
@@ -56,7 +62,7 @@ func start(name string, build Builder) error {
 func LambdaAWSConfig(getenv func(string) string) (aws.Config, error) {
 	region, key, secret := getenv("AWS_REGION"), getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY")
 	if region == "" || key == "" || secret == "" {
-		return aws.Config{}, errors.New("app: AWS_REGION, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set, as Lambda sets them")
+		return aws.Config{}, errors.New("bootstrap: AWS_REGION, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set, as Lambda sets them")
 	}
 	return aws.Config{Region: region, Credentials: credentials.NewStaticCredentialsProvider(key, secret, getenv("AWS_SESSION_TOKEN"))}, nil
 }
