@@ -1,6 +1,7 @@
 package localstack_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -65,16 +66,20 @@ func percentile(samples []time.Duration, p float64) time.Duration {
 }
 
 // tillFlow is one request the cashier waits for, measured at L: prepare
-// runs before the clock starts.
+// runs before the clock starts, finish, when set, after it stops.
 type tillFlow struct {
 	name string
-	// minCalls is the fewest Leat calls the answer needs.
-	minCalls int
-	prepare  func(t testing.TB) request
+	// minTrips and minCalls are the fewest Leat round trips and calls the
+	// answer needs: what depends on an answer of Leat's waits for it.
+	minTrips, minCalls int
+	prepare            func(t testing.TB) request
+	// status is the answer's status; 200 unless set.
+	status int
+	finish func(t testing.TB, a answer)
 }
 
 // BenchmarkTillLatency measures what a cashier waits for on the till's
-// read flows while every Leat request takes L = 50 ms: the answer's p50 and
+// flows while every Leat request takes L = 50 ms: the answer's p50 and
 // p99 as multiples of L, the Leat round trips on its critical path, the
 // Leat calls made against the fewest possible, the gateway's own time (the
 // answer's time less the time spent waiting on Leat), and the new
@@ -96,11 +101,29 @@ func BenchmarkTillLatency(b *testing.B) {
 		return card
 	}
 	call(b, scan(returning, "")) // the gateway has seen the card
+	// A checkout of a reward and a voucher. Its start reads the customer,
+	// the rewards they may claim, the reward and the voucher (found by its
+	// code) at once, then validates the voucher, which takes the voucher's
+	// uuid, then reserves both at once. Its payment redeems the locked
+	// voucher, then records the order, which names the redemption.
+	shopper := newCustomer(b, 1_000_000)
+	basket := func(t testing.TB) *basket {
+		return newBasket(shopper).reward(rewardUUID(t, rewardFreeCoffee), "redeem_reverse").voucher(newVoucher(t, promotionWelcome, shopper), "lock_redeem")
+	}
+	paid := func(t testing.TB, a answer) { report(t, viewOf(t, a).CheckoutID, "paid") }
 	flows := []tillFlow{
-		{"overview", 4, func(testing.TB) request { return request{Method: http.MethodGet, Path: "/v1/customers/" + contact} }},
-		{"identify-returning-card", 2, func(testing.TB) request { return scan(returning, "") }},
-		{"identify-new-card", 2, func(t testing.TB) request { return scan(newCard(t), "") }},
-		{"identify-returning-card-with-overview", 5, func(testing.TB) request { return scan(returning, "?include=overview") }},
+		{name: "overview", minTrips: 1, minCalls: 4, prepare: func(testing.TB) request { return request{Method: http.MethodGet, Path: "/v1/customers/" + contact} }},
+		// The card memory names the customer before Leat verifies the card.
+		{name: "identify-returning-card", minTrips: 1, minCalls: 2, prepare: func(testing.TB) request { return scan(returning, "") }},
+		{name: "identify-new-card", minTrips: 2, minCalls: 2, prepare: func(t testing.TB) request { return scan(newCard(t), "") }},
+		{name: "identify-returning-card-with-overview", minTrips: 1, minCalls: 5, prepare: func(testing.TB) request { return scan(returning, "?include=overview") }},
+		{name: "checkout-reserve", minTrips: 3, minCalls: 7, status: http.StatusCreated, finish: paid, prepare: func(t testing.TB) request {
+			return request{Method: http.MethodPost, Path: "/v1/checkouts", Body: basket(t).body(t)}
+		}},
+		{name: "checkout-confirm", minTrips: 2, minCalls: 2, prepare: func(t testing.TB) request {
+			started := startCheckout(t, basket(t))
+			return request{Method: http.MethodPost, Path: "/v1/checkouts/" + started.CheckoutID + "/payment", Body: `{"outcome":"paid"}`}
+		}},
 	}
 	faults, err := leatsandbox.ParseFaults(fmt.Sprintf("latency=%dms", tillLatency.Milliseconds()))
 	if err != nil {
@@ -114,7 +137,11 @@ func BenchmarkTillLatency(b *testing.B) {
 				}
 			}
 			defer stack.Sandbox.ClearFaults()
-			call(b, flow.prepare(b)) // warm: connections, caches
+			status := cmp.Or(flow.status, http.StatusOK)
+			warm := call(b, flow.prepare(b)) // warm: connections, caches
+			if flow.finish != nil {
+				flow.finish(b, warm)
+			}
 			var took, overhead []time.Duration
 			var trips, calls, opened int
 			for b.Loop() {
@@ -125,7 +152,7 @@ func BenchmarkTillLatency(b *testing.B) {
 				b.StartTimer()
 				a := call(b, r)
 				b.StopTimer()
-				if a.Status != http.StatusOK {
+				if a.Status != status {
 					b.Fatalf("%s: %d %s", flow.name, a.Status, a.Body)
 				}
 				requests := stack.Sandbox.Requests()
@@ -134,12 +161,16 @@ func BenchmarkTillLatency(b *testing.B) {
 				trips += leatsandbox.CriticalPath(requests)
 				calls += len(requests)
 				opened += int(stack.LeatConnections() - connections)
+				if flow.finish != nil {
+					flow.finish(b, a)
+				}
 				b.StartTimer()
 			}
 			n := float64(len(took))
 			b.ReportMetric(float64(percentile(took, 0.5))/float64(tillLatency), "p50/L")
 			b.ReportMetric(float64(percentile(took, 0.99))/float64(tillLatency), "p99/L")
 			b.ReportMetric(float64(trips)/n, "leat-roundtrips")
+			b.ReportMetric(float64(flow.minTrips), "leat-roundtrips-min")
 			b.ReportMetric(float64(calls)/n, "leat-calls")
 			b.ReportMetric(float64(flow.minCalls), "leat-calls-min")
 			b.ReportMetric(float64(percentile(overhead, 0.5).Microseconds())/1000, "overhead-p50-ms")

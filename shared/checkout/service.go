@@ -24,7 +24,11 @@ type Service struct {
 	// AnswerWithin bounds how long a command waits for the saga before the
 	// POS is answered 202 with the checkout's location.
 	AnswerWithin time.Duration
-	// PollEvery is how often the ledger is read while waiting.
+	// PollEvery is how often the ledger is read while waiting. The POS is
+	// answered at most this long after the saga got there, at the price of
+	// one consistent read of the checkout each time; a wait that outlasts
+	// the usual few hundred milliseconds is rare, so the interval stays
+	// short throughout rather than growing.
 	PollEvery time.Duration
 	// Lease is how long a step's intent keeps others from reconciling it:
 	// longer than one Leat call with its retries.
@@ -36,7 +40,7 @@ type Service struct {
 func NewService(directory tenancy.Directory, platforms Platforms, store ledger.Store, executions Executions, events Events, now func() time.Time) *Service {
 	return &Service{
 		directory: directory, platforms: platforms, ledger: store, executions: executions, events: events, now: now,
-		AnswerWithin: 5 * time.Second, PollEvery: 50 * time.Millisecond, Lease: 30 * time.Second,
+		AnswerWithin: 5 * time.Second, PollEvery: 15 * time.Millisecond, Lease: 30 * time.Second,
 	}
 }
 
@@ -146,7 +150,6 @@ func stillMoving(st ledger.CheckoutStatus) bool {
 // command waits for, or AnswerWithin passes; Settled tells which.
 func (s *Service) waitUntil(ctx context.Context, tenant tenancy.TenantID, id ledger.CheckoutID, done func(ledger.CheckoutStatus) bool) (View, error) {
 	deadline := s.now().Add(s.AnswerWithin)
-	every := s.PollEvery
 	for {
 		c, steps, err := s.ledger.Checkout(ctx, tenant, id)
 		if err != nil {
@@ -155,13 +158,12 @@ func (s *Service) waitUntil(ctx context.Context, tenant tenancy.TenantID, id led
 		if done(c.Status) {
 			return View{Checkout: c, Steps: steps, Settled: true}, nil
 		}
-		if !s.now().Add(every).Before(deadline) {
+		if !s.now().Add(s.PollEvery).Before(deadline) {
 			return View{Checkout: c, Steps: steps}, nil
 		}
-		if err := sleep(ctx, every); err != nil {
+		if err := sleep(ctx, s.PollEvery); err != nil {
 			return View{}, err
 		}
-		every = min(every*2, 100*time.Millisecond)
 	}
 }
 

@@ -240,7 +240,8 @@ func (c *Client) url(r request, path string) string {
 
 // decodeBody stores a success answer in r.out (and r.meta). Every API answer is an envelope
 // {"data": …, "meta": …}; meta is [] on some routes and {} on others, and paginated routes
-// add a top-level "links" that nothing here needs.
+// add a top-level "links" that nothing here needs. The data is decoded once, straight into
+// r.out, as the envelope is read.
 func decodeBody(r request, body []byte) error {
 	if r.out == nil {
 		return nil
@@ -248,19 +249,29 @@ func decodeBody(r request, body []byte) error {
 	if r.tokenEndpoint {
 		return json.Unmarshal(body, r.out)
 	}
-	var envelope map[string]json.RawMessage
+	envelope := struct {
+		Data envelopeData    `json:"data"`
+		Meta json.RawMessage `json:"meta"`
+	}{Data: envelopeData{into: r.out}}
 	if err := json.Unmarshal(body, &envelope); err != nil {
 		return err
 	}
-	data, ok := envelope["data"]
-	if !ok {
+	if !envelope.Data.present {
 		return errors.New(`response has no "data" member`)
 	}
-	if err := json.Unmarshal(data, r.out); err != nil {
-		return err
-	}
-	if meta := bytes.TrimSpace(envelope["meta"]); r.meta != nil && len(meta) > 0 && meta[0] == '{' {
+	if meta := bytes.TrimSpace(envelope.Meta); r.meta != nil && len(meta) > 0 && meta[0] == '{' {
 		return json.Unmarshal(meta, r.meta)
 	}
 	return nil
+}
+
+// envelopeData is the envelope's "data" member, decoded into its target as it is met.
+type envelopeData struct {
+	into    any
+	present bool
+}
+
+func (d *envelopeData) UnmarshalJSON(data []byte) error {
+	d.present = true
+	return json.Unmarshal(data, d.into)
 }

@@ -586,3 +586,33 @@ func TestHealthCheck(t *testing.T) {
 		t.Errorf("health check sent %s %s", got.method, got.path)
 	}
 }
+
+// TestDecodeBody reads Leat's envelope: the data into its target, an object
+// meta into the page's, an array meta (PHP's empty map) ignored, and no
+// data member an error.
+func TestDecodeBody(t *testing.T) {
+	tests := []struct {
+		name     string
+		body     string
+		wantUUID string
+		wantLast int
+		wantErr  bool
+	}{
+		{"data and meta", `{"data":{"uuid":"c-1"},"meta":{"last_page":3},"links":{}}`, "c-1", 3, false},
+		{"meta as an empty array", `{"meta":[],"data":{"uuid":"c-2"}}`, "c-2", 0, false},
+		{"null data", `{"data":null}`, "", 0, false},
+		{"no data member", `{"meta":{"last_page":3}}`, "", 0, true},
+		{"data of the wrong shape", `{"data":[1]}`, "", 0, true},
+		{"not JSON", `<html>`, "", 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var contact Contact
+			var meta pageMeta
+			err := decodeBody(request{out: &contact, meta: &meta}, []byte(tt.body))
+			if (err != nil) != tt.wantErr || contact.UUID != tt.wantUUID || int(meta.LastPage) != tt.wantLast {
+				t.Errorf("err %v, uuid %q, last page %d", err, contact.UUID, meta.LastPage)
+			}
+		})
+	}
+}
