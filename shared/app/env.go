@@ -93,7 +93,8 @@ func (e *Env) API() api.Deps {
 // Loyalty runs the read-only customer flows at the till.
 func (e *Env) Loyalty() *loyalty.Service {
 	return e.loyaltyService.Get(func() *loyalty.Service {
-		return loyalty.NewService(e.Directory(), e.leatPlatforms(), time.Now).WithCardMemory(dynamodb.NewCardMemory(e.Table, time.Now))
+		return loyalty.NewService(e.Directory(), e.leatPlatforms(), time.Now).
+			WithCardMemory(dynamodb.NewCardMemory(e.Table, time.Now)).WithVoucherMemory(dynamodb.NewVoucherMemory(e.Table, time.Now))
 	})
 }
 
@@ -114,7 +115,7 @@ func (e *Env) Checkouts() *checkout.Service {
 			events = bus
 		}
 		service := checkout.NewService(e.Directory(), leat.CheckoutPlatforms{Platforms: e.leatPlatforms()},
-			dynamodb.NewLedgerStore(e.Table), executions, events, time.Now)
+			dynamodb.NewLedgerStore(e.Table), executions, events, time.Now).WithVoucherMemory(dynamodb.NewVoucherMemory(e.Table, time.Now))
 		if e.stepLease > 0 {
 			service.Lease = e.stepLease
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/leatpos/gateway/shared/ledger"
 	"github.com/leatpos/gateway/shared/logging"
+	"github.com/leatpos/gateway/shared/loyalty"
 	"github.com/leatpos/gateway/shared/tenancy"
 )
 
@@ -20,7 +21,10 @@ type Service struct {
 	ledger     ledger.Store
 	executions Executions
 	events     Events
-	now        func() time.Time
+	// vouchers, when set, remembers which voucher each code named, so a
+	// voucher scanned before is checked in one round trip.
+	vouchers loyalty.Memory
+	now      func() time.Time
 	// AnswerWithin bounds how long a command waits for the saga before the
 	// POS is answered 202 with the checkout's location.
 	AnswerWithin time.Duration
@@ -42,6 +46,13 @@ func NewService(directory tenancy.Directory, platforms Platforms, store ledger.S
 		directory: directory, platforms: platforms, ledger: store, executions: executions, events: events, now: now,
 		AnswerWithin: 5 * time.Second, PollEvery: 15 * time.Millisecond, Lease: 30 * time.Second,
 	}
+}
+
+// WithVoucherMemory lets a checkout check a voucher scanned before in one
+// round trip.
+func (s *Service) WithVoucherMemory(m loyalty.Memory) *Service {
+	s.vouchers = m
+	return s
 }
 
 // account is what one request acts on: the tenant, the location, and the

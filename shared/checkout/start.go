@@ -232,7 +232,7 @@ func (s *Service) check(ctx context.Context, acc account, tenant tenancy.TenantI
 		items = append(items, redeemed{source: item, uuid: cr.UUID, title: cr.Title,
 			discount: loyalty.ParseDiscount(cr.Reward.Attributes, acc.tenant.AttributePrefix, currency), lineIDs: col.LineIDs})
 	}
-	if err := s.checkVouchers(ctx, acc, facts, cmd); err != nil {
+	if err := refuseVouchers(facts, cmd); err != nil {
 		return ledger.Checkout{}, err
 	}
 	for i, v := range cmd.Vouchers {
@@ -315,8 +315,11 @@ type accountFacts struct {
 	claimable    map[string]bool
 	collectables []loyalty.CollectableReward
 	vouchers     map[string]loyalty.Voucher
-	giftcards    map[string]loyalty.Giftcard
-	prepaid      int64
+	// voucherVerdicts are, per code, whether Leat would redeem the voucher
+	// now (loyalty.CheckVoucher).
+	voucherVerdicts map[string]error
+	giftcards       map[string]loyalty.Giftcard
+	prepaid         int64
 	// program and programMax are the program digital cards are sold in.
 	program    string
 	programMax int64
@@ -327,7 +330,7 @@ type accountFacts struct {
 func (s *Service) readAccount(ctx context.Context, acc account, cmd StartCommand) (accountFacts, error) {
 	f := accountFacts{
 		rewards: map[string]RewardAvailability{}, claimable: map[string]bool{},
-		vouchers: map[string]loyalty.Voucher{}, giftcards: map[string]loyalty.Giftcard{}, missing: map[string]error{},
+		vouchers: map[string]loyalty.Voucher{}, voucherVerdicts: map[string]error{}, giftcards: map[string]loyalty.Giftcard{}, missing: map[string]error{},
 	}
 	var mu sync.Mutex
 	var calls []func(context.Context) error
@@ -371,14 +374,14 @@ func (s *Service) readAccount(ctx context.Context, acc account, cmd StartCommand
 	}
 	for _, v := range cmd.Vouchers {
 		calls = append(calls, func(ctx context.Context) error {
-			voucher, err := acc.platform.VoucherByCode(ctx, v.Code)
+			voucher, verdict, err := loyalty.FindAndCheckVoucher(ctx, acc.platform, s.vouchers, acc.tenant.ID, v.Code, acc.location.ShopUUID, cmd.ContactUUID, s.now())
 			mu.Lock()
 			defer mu.Unlock()
 			if errors.Is(err, loyalty.ErrVoucherNotFound) {
 				f.missing[v.Code] = err
 				return nil
 			}
-			f.vouchers[v.Code] = voucher
+			f.vouchers[v.Code], f.voucherVerdicts[v.Code] = voucher, verdict
 			return err
 		})
 	}
@@ -622,33 +625,22 @@ func voucherItem(v VoucherRequest, voucher loyalty.Voucher, contactUUID string, 
 	}
 }
 
-// checkVouchers asks, all at once, whether each voucher can be redeemed by
-// the checkout's customer at this shop: the rule the voucher scan answers
-// with, so the till never shows "usable" for a voucher the checkout refuses.
-func (s *Service) checkVouchers(ctx context.Context, acc account, facts accountFacts, cmd StartCommand) error {
-	refusals := make([]error, len(cmd.Vouchers))
-	calls := make([]func(context.Context) error, 0, len(cmd.Vouchers))
-	for i, v := range cmd.Vouchers {
-		item := fmt.Sprintf("vouchers[%d]", i)
-		if err, missing := facts.missing[v.Code]; missing {
-			refusals[i] = &ItemError{Item: item, Err: err}
-			continue
+// refuseVouchers answers why a voucher of the basket cannot be redeemed:
+// Leat's failure to tell for any of them first, since it is no fault of the
+// basket, then the first voucher refused in basket order.
+func refuseVouchers(facts accountFacts, cmd StartCommand) error {
+	for _, v := range cmd.Vouchers {
+		if err := facts.voucherVerdicts[v.Code]; err != nil && !refused(err) {
+			return err
 		}
-		calls = append(calls, func(ctx context.Context) error {
-			err := loyalty.CheckVoucher(ctx, acc.platform, facts.vouchers[v.Code], acc.location.ShopUUID, cmd.ContactUUID, s.now())
-			if refused(err) {
-				refusals[i] = &ItemError{Item: item, Err: err}
-				return nil
-			}
-			return err
-		})
 	}
-	if err := fanout.All(ctx, calls...); err != nil {
-		return err
-	}
-	for _, err := range refusals {
+	for i, v := range cmd.Vouchers {
+		err, missing := facts.missing[v.Code]
+		if !missing {
+			err = facts.voucherVerdicts[v.Code]
+		}
 		if err != nil {
-			return err
+			return &ItemError{Item: fmt.Sprintf("vouchers[%d]", i), Err: err}
 		}
 	}
 	return nil

@@ -9,21 +9,29 @@ import (
 	"github.com/leatpos/gateway/shared/tenancy"
 )
 
-// CardMemory remembers, per tenant, which customer a card identified last,
-// so that a returning card's customer is read from Leat while Leat verifies
-// the card: one round trip instead of two.
-type CardMemory interface {
-	// Recall answers the contact the card identified last; "" when none.
-	Recall(ctx context.Context, tenant tenancy.TenantID, card string) (string, error)
-	// Remember records (or refreshes) the card's contact.
-	Remember(ctx context.Context, tenant tenancy.TenantID, card, contactUUID string) error
-	// Forget drops what is known of the card.
-	Forget(ctx context.Context, tenant tenancy.TenantID, card string) error
+// Memory remembers, per tenant, the uuid a scanned code named last: the
+// customer a card identified, the voucher a code names. What it recalls is
+// only a guess, read from Leat while Leat answers for the code and used only
+// when Leat's answer agrees: one round trip instead of two.
+type Memory interface {
+	// Recall answers the uuid the code named last; "" when none.
+	Recall(ctx context.Context, tenant tenancy.TenantID, code string) (string, error)
+	// Remember records (or refreshes) the uuid the code names.
+	Remember(ctx context.Context, tenant tenancy.TenantID, code, uuid string) error
+	// Forget drops what is known of the code.
+	Forget(ctx context.Context, tenant tenancy.TenantID, code string) error
 }
 
 // WithCardMemory lets the service identify returning cards in one round trip.
-func (s *Service) WithCardMemory(m CardMemory) *Service {
+func (s *Service) WithCardMemory(m Memory) *Service {
 	s.cards = m
+	return s
+}
+
+// WithVoucherMemory lets the service check a voucher scanned before in one
+// round trip.
+func (s *Service) WithVoucherMemory(m Memory) *Service {
+	s.vouchers = m
 	return s
 }
 
@@ -49,11 +57,7 @@ func identifyCard[T any](ctx context.Context, s *Service, acc account, card stri
 	// cashier nothing but the moment before the customer's read starts.
 	remembered := ""
 	if s.cards != nil {
-		var err error
-		if remembered, err = s.cards.Recall(ctx, acc.tenant.ID, card); err != nil {
-			logging.From(ctx).WarnContext(ctx, "the card memory could not be read; identifying in two round trips", "error", err)
-			remembered = ""
-		}
+		remembered = recall(ctx, s.cards, acc.tenant.ID, card, "card")
 	}
 	speculating := remembered != ""
 	if speculating {
@@ -92,7 +96,23 @@ func identifyCard[T any](ctx context.Context, s *Service, acc account, card stri
 }
 
 func (s *Service) forget(ctx context.Context, tenant tenancy.TenantID, card string) {
-	if err := s.cards.Forget(ctx, tenant, card); err != nil {
-		logging.From(ctx).WarnContext(ctx, "the card memory could not forget a card", "error", err)
+	forget(ctx, s.cards, tenant, card, "card")
+}
+
+// recall answers what the memory holds of the code, "" when it cannot be
+// read: the memory is an optimisation, so its failure costs a round trip,
+// never an answer.
+func recall(ctx context.Context, m Memory, tenant tenancy.TenantID, code, kind string) string {
+	uuid, err := m.Recall(ctx, tenant, code)
+	if err != nil {
+		logging.From(ctx).WarnContext(ctx, "the "+kind+" memory could not be read; answering in two round trips", "error", err)
+		return ""
+	}
+	return uuid
+}
+
+func forget(ctx context.Context, m Memory, tenant tenancy.TenantID, code, kind string) {
+	if err := m.Forget(ctx, tenant, code); err != nil {
+		logging.From(ctx).WarnContext(ctx, "the "+kind+" memory could not forget a code", "error", err)
 	}
 }

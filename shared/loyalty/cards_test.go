@@ -21,6 +21,8 @@ type roundTrips struct {
 	*account
 	mu    sync.Mutex
 	calls []leatsandbox.RequestRecord
+	// failOnce fails the first validation of a voucher, by its uuid.
+	failOnce map[string]error
 }
 
 const leatRoundTrip = 150 * time.Millisecond
@@ -48,7 +50,7 @@ func (r *roundTrips) For(context.Context, tenancy.Tenant) (loyalty.Platform, err
 // rounds counts the round trips the calls took one after another.
 func (r *roundTrips) rounds() int { return leatsandbox.CriticalPath(r.calls) }
 
-// memory is a card memory in a map; fail makes Recall fail.
+// memory is a card or voucher memory in a map; fail makes Recall fail.
 type memory struct {
 	cards map[string]string
 	fail  error

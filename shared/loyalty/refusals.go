@@ -6,7 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/leatpos/gateway/shared/logging"
+	"github.com/leatpos/gateway/shared/tenancy"
 )
 
 // Refusals: the request was understood, but what it asks for cannot be done
@@ -82,6 +86,62 @@ func CheckVoucher(ctx context.Context, p Platform, v Voucher, shopUUID, contactU
 		return err
 	}
 	return p.ValidateVoucher(ctx, v.UUID, shopUUID, cmp.Or(v.ContactUUID, contactUUID))
+}
+
+// FindAndCheckVoucher finds the voucher a scanned code names and checks it
+// as CheckVoucher does, answering the check's verdict apart from a failure to
+// find the voucher (ErrVoucherNotFound, ErrPlatformUnavailable, …).
+//
+// Leat validates a voucher by its uuid, which only finding its code tells:
+// two round trips. When memory (which may be nil) has seen the code and a
+// customer is named, the remembered voucher is validated while its code is
+// found, and that validation is the verdict only when the code still names
+// that voucher and nothing the voucher shows refuses it: then one round trip.
+// A validation that failed for want of Leat is made again.
+func FindAndCheckVoucher(ctx context.Context, p Platform, memory Memory, tenant tenancy.TenantID, code, shopUUID, contactUUID string, now time.Time) (v Voucher, verdict, err error) {
+	code = strings.TrimSpace(code)
+	var (
+		wg      sync.WaitGroup
+		findErr error
+		guessed error
+	)
+	wg.Go(func() { v, findErr = p.VoucherByCode(ctx, code) })
+	remembered := ""
+	if memory != nil && contactUUID != "" {
+		if remembered = recall(ctx, memory, tenant, code, "voucher"); remembered != "" {
+			wg.Go(func() { guessed = p.ValidateVoucher(ctx, remembered, shopUUID, contactUUID) })
+		}
+	}
+	wg.Wait()
+	if findErr != nil {
+		if errors.Is(findErr, ErrVoucherNotFound) && remembered != "" {
+			forget(ctx, memory, tenant, code, "voucher")
+		}
+		return Voucher{}, nil, findErr
+	}
+	if refusal := voucherRefusal(v, contactUUID, now); refusal != nil {
+		return v, refusal, nil
+	}
+	if v.UUID == remembered && !isPlatformFailure(guessed) {
+		return v, guessed, nil
+	}
+	// Leat has named the code's voucher: remember it while validating.
+	var remembering error
+	if memory != nil && v.UUID != remembered {
+		wg.Go(func() { remembering = memory.Remember(ctx, tenant, code, v.UUID) })
+	}
+	verdict = p.ValidateVoucher(ctx, v.UUID, shopUUID, cmp.Or(v.ContactUUID, contactUUID))
+	wg.Wait()
+	if remembering != nil {
+		logging.From(ctx).WarnContext(ctx, "the voucher memory could not be written", "error", remembering)
+	}
+	return v, verdict, nil
+}
+
+// isPlatformFailure tells a failure of Leat itself or of the tenant's set-up,
+// which is no answer about what was asked, from Leat's answer.
+func isPlatformFailure(err error) bool {
+	return errors.Is(err, ErrPlatformUnavailable) || errors.Is(err, ErrPlatformCredentials) || errors.Is(err, ErrShopNotFound)
 }
 
 // voucherRefusal is what the voucher itself shows, so a clearly unusable

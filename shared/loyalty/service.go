@@ -23,8 +23,9 @@ type Service struct {
 	directory tenancy.Directory
 	platforms Platforms
 	now       func() time.Time
-	// cards, when set, remembers which customer each card identified.
-	cards CardMemory
+	// cards, when set, remembers which customer each card identified;
+	// vouchers, which voucher each code named.
+	cards, vouchers Memory
 }
 
 // NewService builds the service.
@@ -290,7 +291,7 @@ func (s *Service) ScanVoucher(ctx context.Context, p tenancy.Principal, cmd Vouc
 	if err != nil {
 		return VoucherScan{}, err
 	}
-	v, err := acc.platform.VoucherByCode(ctx, strings.TrimSpace(cmd.Code))
+	v, verdict, err := FindAndCheckVoucher(ctx, acc.platform, s.vouchers, acc.tenant.ID, cmd.Code, acc.location.ShopUUID, cmd.ContactUUID, s.now())
 	if err != nil {
 		return VoucherScan{}, err
 	}
@@ -298,13 +299,12 @@ func (s *Service) ScanVoucher(ctx context.Context, p tenancy.Principal, cmd Vouc
 		Voucher: v, Discount: ParseDiscount(v.Attributes, acc.tenant.AttributePrefix, acc.tenant.Currency),
 		RequiresCustomer: v.ContactUUID == "",
 	}
-	err = CheckVoucher(ctx, acc.platform, v, acc.location.ShopUUID, cmd.ContactUUID, s.now())
-	if reason, refused := voucherReason(err); refused {
+	if reason, refused := voucherReason(verdict); refused {
 		scan.Reason = reason
 		return scan, nil
 	}
-	if err != nil {
-		return VoucherScan{}, err
+	if verdict != nil {
+		return VoucherScan{}, verdict
 	}
 	scan.Usable = true
 	return scan, nil
