@@ -1,40 +1,87 @@
 package functions_test
 
 import (
-	"bufio"
-	"bytes"
-	"maps"
+	"debug/elf"
+	"debug/gosym"
 	"os/exec"
+	"path/filepath"
 	"reflect"
 	"runtime"
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/leatpos/gateway/infra/localstack"
+	"github.com/leatpos/gateway/infra/repo"
+	"github.com/leatpos/gateway/infra/samtemplate"
 )
 
-// symbols lists the functions a binary holds.
-func symbols(t *testing.T, bin string) map[string]bool {
+// functionsOf lists the functions a Go binary holds, read from its
+// pclntab, which a stripped binary keeps.
+func functionsOf(t *testing.T, bin *elf.File) map[string]bool {
 	t.Helper()
-	out, err := exec.Command("go", "tool", "nm", bin).Output()
+	pclntab, text := bin.Section(".gopclntab"), bin.Section(".text")
+	if pclntab == nil || text == nil {
+		t.Fatal("no .gopclntab or .text section")
+	}
+	data, err := pclntab.Data()
 	if err != nil {
-		t.Fatalf("go tool nm %s: %v", bin, err)
+		t.Fatal(err)
+	}
+	table, err := gosym.NewTable(nil, gosym.NewLineTable(data, text.Addr))
+	if err != nil {
+		t.Fatal(err)
 	}
 	held := map[string]bool{}
-	lines := bufio.NewScanner(bytes.NewReader(out))
-	for lines.Scan() {
-		if fields := strings.Fields(lines.Text()); len(fields) == 3 && fields[1] == "T" {
-			held[fields[2]] = true
-		}
+	for _, fn := range table.Funcs {
+		held[fn.Name] = true
 	}
 	return held
 }
 
-// TestEachBinaryLinksOnlyItsOwnFunction reads the symbols of every bootstrap:
-// each holds its own builder and no other, so a function's binary carries only
-// the dependencies its builder reaches.
-func TestEachBinaryLinksOnlyItsOwnFunction(t *testing.T) {
+// holdsPackage reports whether any of the functions is of package pkg.
+func holdsPackage(held map[string]bool, pkg string) bool {
+	for name := range held {
+		if strings.HasPrefix(name, pkg+".") {
+			return true
+		}
+	}
+	return false
+}
+
+// keyStoreOnly are the packages the authorizer must not link: it answers
+// before every request, so it holds no Leat client, request validation or
+// saga, nor the clients of Secrets Manager, Step Functions and EventBridge.
+var keyStoreOnly = []string{
+	"github.com/leatpos/gateway/shared/leat",
+	"github.com/leatpos/gateway/shared/api",
+	"github.com/leatpos/gateway/shared/checkout",
+	"github.com/go-playground/validator/v10",
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager",
+	"github.com/aws/aws-sdk-go-v2/service/sfn",
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge",
+}
+
+// TestSamBuildsEveryFunctionLean runs what `sam build` runs for each
+// function of template.yaml, make build-<LogicalId> with ARTIFACTS_DIR, and
+// reads the arm64 bootstrap it leaves there: each holds its own builder and
+// no other, so it carries only the dependencies its builder reaches; the
+// authorizer holds none of keyStoreOnly, which start-checkout shows the
+// check can see.
+func TestSamBuildsEveryFunctionLean(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds every function")
+	}
+	if _, err := exec.LookPath("make"); err != nil {
+		t.Skip("make is not installed")
+	}
+	root, err := repo.Root()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl, err := samtemplate.Load(filepath.Join(root, "template.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	builders := map[string]string{}
 	for name, build := range localstack.ContainerFunctions() {
 		builders[name] = runtime.FuncForPC(reflect.ValueOf(build).Pointer()).Name()
@@ -42,45 +89,44 @@ func TestEachBinaryLinksOnlyItsOwnFunction(t *testing.T) {
 	for name, build := range localstack.Functions() {
 		builders[name] = runtime.FuncForPC(reflect.ValueOf(build).Pointer()).Name()
 	}
-	dir := t.TempDir()
-	for name := range builders {
-		t.Run(name, func(t *testing.T) {
+	if len(tmpl.Functions) == 0 || len(tmpl.Functions) != len(builders) {
+		t.Fatalf("template.yaml deploys %d functions, the local stack builds %d", len(tmpl.Functions), len(builders))
+	}
+	for _, fn := range tmpl.Functions {
+		t.Run(fn.LogicalID, func(t *testing.T) {
 			t.Parallel()
-			held := symbols(t, build(t, dir, name, "./"+name))
+			artifacts := t.TempDir()
+			cmd := exec.Command("make", "-s", "build-"+fn.LogicalID, "ARTIFACTS_DIR="+artifacts)
+			cmd.Dir = root
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("make build-%s: %v\n%s", fn.LogicalID, err, out)
+			}
+			bin, err := elf.Open(filepath.Join(artifacts, "bootstrap"))
+			if err != nil {
+				t.Fatalf("no bootstrap executable: %v", err)
+			}
+			defer bin.Close()
+			if bin.Machine != elf.EM_AARCH64 || bin.Type != elf.ET_EXEC {
+				t.Errorf("bootstrap is %v %v, want an arm64 executable", bin.Machine, bin.Type)
+			}
+			held := functionsOf(t, bin)
 			for other, builder := range builders {
-				if held[builder] != (other == name) {
+				if held[builder] != (other == fn.Name) {
 					t.Errorf("holds %s: %v", builder, held[builder])
 				}
 			}
-		})
-	}
-}
-
-// TestAuthorizerLinksOnlyTheKeyStore: the authorizer answers before every
-// request, so its binary holds no code of the Leat client, the request
-// validation or the sagas, nor of the clients of Secrets Manager, Step
-// Functions and EventBridge. start-checkout shows the check can see each.
-func TestAuthorizerLinksOnlyTheKeyStore(t *testing.T) {
-	packages := []string{
-		"github.com/leatpos/gateway/shared/leat",
-		"github.com/leatpos/gateway/shared/api",
-		"github.com/leatpos/gateway/shared/checkout",
-		"github.com/go-playground/validator/v10",
-		"github.com/aws/aws-sdk-go-v2/service/secretsmanager",
-		"github.com/aws/aws-sdk-go-v2/service/sfn",
-		"github.com/aws/aws-sdk-go-v2/service/eventbridge",
-	}
-	dir := t.TempDir()
-	for _, tt := range []struct {
-		function string
-		want     bool
-	}{{"authorizer", false}, {"start-checkout", true}} {
-		held := symbols(t, build(t, dir, tt.function, "./"+tt.function))
-		for _, pkg := range packages {
-			holds := slices.ContainsFunc(slices.Collect(maps.Keys(held)), func(symbol string) bool { return strings.HasPrefix(symbol, pkg+".") })
-			if holds != tt.want {
-				t.Errorf("%s holds code of %s: %v, want %v", tt.function, pkg, holds, tt.want)
+			for _, pkg := range keyStoreOnly {
+				switch fn.Name {
+				case "authorizer":
+					if holdsPackage(held, pkg) {
+						t.Errorf("holds code of %s", pkg)
+					}
+				case "start-checkout":
+					if !holdsPackage(held, pkg) {
+						t.Errorf("holds no code of %s", pkg)
+					}
+				}
 			}
-		}
+		})
 	}
 }

@@ -1,13 +1,11 @@
 package app_test
 
 import (
-	"debug/elf"
 	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
 	"os"
-	"os/exec"
 	"path"
 	"path/filepath"
 	"reflect"
@@ -356,36 +354,4 @@ func scalar(n *yaml.Node) string {
 		return ""
 	}
 	return n.Value
-}
-
-// TestSamBuildsEveryFunctionFromTheMakefile runs what `sam build` runs for
-// each function, make build-<LogicalId> with ARTIFACTS_DIR, and checks that
-// it leaves an arm64 Linux executable named bootstrap there.
-func TestSamBuildsEveryFunctionFromTheMakefile(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds every function")
-	}
-	if _, err := exec.LookPath("make"); err != nil {
-		t.Skip("make is not installed")
-	}
-	root, tmpl := loadTemplate(t)
-	for _, fn := range tmpl.Functions {
-		t.Run(fn.LogicalID, func(t *testing.T) {
-			t.Parallel()
-			artifacts := t.TempDir()
-			cmd := exec.Command("make", "-s", "build-"+fn.LogicalID, "ARTIFACTS_DIR="+artifacts)
-			cmd.Dir = root
-			if out, err := cmd.CombinedOutput(); err != nil {
-				t.Fatalf("make build-%s: %v\n%s", fn.LogicalID, err, out)
-			}
-			bin, err := elf.Open(filepath.Join(artifacts, "bootstrap"))
-			if err != nil {
-				t.Fatalf("no bootstrap executable: %v", err)
-			}
-			defer bin.Close()
-			if bin.Machine != elf.EM_AARCH64 || bin.Type != elf.ET_EXEC {
-				t.Errorf("bootstrap is %v %v, want an arm64 executable", bin.Machine, bin.Type)
-			}
-		})
-	}
 }

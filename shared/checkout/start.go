@@ -649,6 +649,5 @@ func refuseVouchers(facts accountFacts, cmd StartCommand) error {
 // refused tells Leat's refusals of an item from failures of Leat itself or
 // of the tenant's set-up, which are no fault of the basket.
 func refused(err error) bool {
-	return err != nil && !errors.Is(err, loyalty.ErrPlatformUnavailable) &&
-		!errors.Is(err, loyalty.ErrPlatformCredentials) && !errors.Is(err, loyalty.ErrShopNotFound)
+	return err != nil && !loyalty.IsPlatformFailure(err)
 }

@@ -119,18 +119,18 @@ func FindAndCheckVoucher(ctx context.Context, p Platform, memory Memory, tenant 
 		}
 		return Voucher{}, nil, findErr
 	}
-	if refusal := voucherRefusal(v, contactUUID, now); refusal != nil {
-		return v, refusal, nil
-	}
-	if v.UUID == remembered && !isPlatformFailure(guessed) {
+	if v.UUID == remembered && !IsPlatformFailure(guessed) {
+		if refusal := voucherRefusal(v, contactUUID, now); refusal != nil {
+			return v, refusal, nil
+		}
 		return v, guessed, nil
 	}
-	// Leat has named the code's voucher: remember it while validating.
+	// Leat has named the code's voucher: remember it while checking.
 	var remembering error
 	if memory != nil && v.UUID != remembered {
 		wg.Go(func() { remembering = memory.Remember(ctx, tenant, code, v.UUID) })
 	}
-	verdict = p.ValidateVoucher(ctx, v.UUID, shopUUID, cmp.Or(v.ContactUUID, contactUUID))
+	verdict = CheckVoucher(ctx, p, v, shopUUID, contactUUID, now)
 	wg.Wait()
 	if remembering != nil {
 		logging.From(ctx).WarnContext(ctx, "the voucher memory could not be written", "error", remembering)
@@ -138,9 +138,9 @@ func FindAndCheckVoucher(ctx context.Context, p Platform, memory Memory, tenant 
 	return v, verdict, nil
 }
 
-// isPlatformFailure tells a failure of Leat itself or of the tenant's set-up,
-// which is no answer about what was asked, from Leat's answer.
-func isPlatformFailure(err error) bool {
+// IsPlatformFailure tells a failure of Leat itself or of the tenant's
+// set-up, which is no answer about what was asked, from Leat's answer.
+func IsPlatformFailure(err error) bool {
 	return errors.Is(err, ErrPlatformUnavailable) || errors.Is(err, ErrPlatformCredentials) || errors.Is(err, ErrShopNotFound)
 }
 
