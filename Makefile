@@ -80,9 +80,13 @@ vet:
 
 ## bench: benchmarks that report ratios and counts measured within one run; the
 ## checkout's run through the local stack, so DynamoDB Local serves them too. 100
-## samples each, enough for a p99.
+## samples each, enough for a p99; one package at a time, so no timing shares the
+## machine with another package's benchmarks, and the functions' cold starts before
+## DynamoDB Local's JVM starts, which keeps a core busy for a while.
 bench: node-deps
-	$(GO) run ./infra/cmd/ddblocal -- $(GO) test -run='^$$' -bench=. -benchtime=100x -benchmem ./...
+	$(GO) test -run='^$$' -bench=. -benchtime=100x -benchmem ./functions
+	$(GO) run ./infra/cmd/ddblocal -- $(GO) test -p 1 -run='^$$' -bench=. -benchtime=100x -benchmem \
+		$$($(GO) list ./... | grep -v '/functions$$')
 
 ## fuzz: each fuzz target (request bodies, authorization headers, ids, Leat's
 ## answers) for FUZZTIME; fuzz-short, 20,000 inputs each (a count, not a time: a
