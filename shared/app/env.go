@@ -39,10 +39,12 @@ type Env struct {
 	leatHTTP                    *http.Client
 	stepLease, idempotencyLease time.Duration
 
-	apiDeps         bootstrap.Lazy[api.Deps]
-	platforms       bootstrap.Lazy[*leat.Platforms]
-	loyaltyService  bootstrap.Lazy[*loyalty.Service]
-	checkoutService bootstrap.Lazy[*checkout.Service]
+	apiDeps             bootstrap.Lazy[api.Deps]
+	platforms           bootstrap.Lazy[*leat.Platforms]
+	loyaltyService      bootstrap.Lazy[*loyalty.Service]
+	checkoutService     bootstrap.Lazy[*checkout.Service]
+	sagaStartingService bootstrap.Lazy[*checkout.Service]
+	sagaClosingService  bootstrap.Lazy[*checkout.Service]
 }
 
 // NewEnv prepares the dependencies of a container's functions; none is built
@@ -98,29 +100,47 @@ func (e *Env) Loyalty() *loyalty.Service {
 	})
 }
 
-// Checkouts runs checkouts and returns: the API's commands and the sagas'
-// steps. The functions that start or resume a saga need its state machine's
-// ARN (CHECKOUT_STATE_MACHINE_ARN, RETURN_STATE_MACHINE_ARN), and those that
-// close one the event bus (EVENT_BUS_NAME); the others never call Step
-// Functions or EventBridge and are built without them.
+// Checkouts runs checkouts and returns for the functions that neither start
+// nor resume a saga nor close one: the queries and most of the sagas' steps.
+// Their binaries link no Step Functions or EventBridge client, whose
+// start-up alone would cost them milliseconds of every cold start.
 func (e *Env) Checkouts() *checkout.Service {
-	return e.checkoutService.Get(func() *checkout.Service {
+	return e.checkoutService.Get(func() *checkout.Service { return e.newCheckouts(missingStateMachine{}, missingEventBus{}) })
+}
+
+// SagaStartingCheckouts also starts and resumes the sagas on Step Functions,
+// with the state machines CHECKOUT_STATE_MACHINE_ARN and
+// RETURN_STATE_MACHINE_ARN name.
+func (e *Env) SagaStartingCheckouts() *checkout.Service {
+	return e.sagaStartingService.Get(func() *checkout.Service {
 		var executions checkout.Executions = missingStateMachine{}
 		client := sfn.NewClient(e.AWS, e.Config.StepFunctionsEndpoint)
 		if x, err := sfn.NewExecutions(client, e.Config.CheckoutStateMachineARN, e.Config.ReturnStateMachineARN); err == nil {
 			executions = x
 		}
+		return e.newCheckouts(executions, missingEventBus{})
+	})
+}
+
+// SagaClosingCheckouts also publishes how the sagas ended on the EventBridge
+// bus EVENT_BUS_NAME names.
+func (e *Env) SagaClosingCheckouts() *checkout.Service {
+	return e.sagaClosingService.Get(func() *checkout.Service {
 		var events checkout.Events = missingEventBus{}
 		if bus, err := eventbridge.NewEvents(eventbridge.NewClient(e.AWS, e.Config.EventBridgeEndpoint), e.Config.EventBusName); err == nil {
 			events = bus
 		}
-		service := checkout.NewService(e.Directory(), leat.CheckoutPlatforms{Platforms: e.leatPlatforms()},
-			dynamodb.NewLedgerStore(e.Table), executions, events, time.Now).WithVoucherMemory(dynamodb.NewVoucherMemory(e.Table, time.Now))
-		if e.stepLease > 0 {
-			service.Lease = e.stepLease
-		}
-		return service
+		return e.newCheckouts(missingStateMachine{}, events)
 	})
+}
+
+func (e *Env) newCheckouts(executions checkout.Executions, events checkout.Events) *checkout.Service {
+	service := checkout.NewService(e.Directory(), leat.CheckoutPlatforms{Platforms: e.leatPlatforms()},
+		dynamodb.NewLedgerStore(e.Table), executions, events, time.Now).WithVoucherMemory(dynamodb.NewVoucherMemory(e.Table, time.Now))
+	if e.stepLease > 0 {
+		service.Lease = e.stepLease
+	}
+	return service
 }
 
 // missingStateMachine stands in for the saga where it is not configured, so

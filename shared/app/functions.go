@@ -60,7 +60,7 @@ func OpenPortalSession(env *Env) (any, error) {
 
 // StartCheckout checks a basket and starts its checkout saga.
 func StartCheckout(env *Env) (any, error) {
-	return api.StartCheckout(env.Checkouts()).Lambda(env.API()), nil
+	return api.StartCheckout(env.SagaStartingCheckouts()).Lambda(env.API()), nil
 }
 
 // GetCheckout answers a checkout with its steps and result.
@@ -70,12 +70,12 @@ func GetCheckout(env *Env) (any, error) {
 
 // ReportPayment hands the POS's payment outcome to the waiting saga.
 func ReportPayment(env *Env) (any, error) {
-	return api.ReportPayment(env.Checkouts()).Lambda(env.API()), nil
+	return api.ReportPayment(env.SagaStartingCheckouts()).Lambda(env.API()), nil
 }
 
 // CancelCheckout gives back what a checkout reserved.
 func CancelCheckout(env *Env) (any, error) {
-	return api.CancelCheckout(env.Checkouts()).Lambda(env.API()), nil
+	return api.CancelCheckout(env.SagaStartingCheckouts()).Lambda(env.API()), nil
 }
 
 // AttachCustomer gives a paid anonymous order its customer, who earns its points.
@@ -100,7 +100,7 @@ func ReviewReservation(env *Env) (any, error) {
 
 // AwaitPayment keeps the waiting saga's task token on its checkout.
 func AwaitPayment(env *Env) (any, error) {
-	return sagaStep(env, env.Checkouts().AwaitPayment), nil
+	return sagaStep(env, env.SagaStartingCheckouts().AwaitPayment), nil
 }
 
 // ConfirmCheckoutItem redeems a locked voucher or collects a reward after payment.
@@ -120,7 +120,7 @@ func CompensateCheckoutItem(env *Env) (any, error) {
 
 // CloseCheckout ends a checkout's saga: completed, cancelled, or needing attention.
 func CloseCheckout(env *Env) (any, error) {
-	return sagaStep(env, env.Checkouts().Close), nil
+	return sagaStep(env, env.SagaClosingCheckouts().Close), nil
 }
 
 // sagaStep gives a saga step the function's logger, carrying the Lambda
@@ -143,12 +143,12 @@ func sagaStep[In, Out any](env *Env, step func(context.Context, In) (Out, error)
 
 // AddTender debits one more giftcard or prepaid tender while a checkout awaits payment.
 func AddTender(env *Env) (any, error) {
-	return api.AddTender(env.Checkouts()).Lambda(env.API()), nil
+	return api.AddTender(env.SagaStartingCheckouts()).Lambda(env.API()), nil
 }
 
 // StartReturn records a return of a completed order and starts its saga.
 func StartReturn(env *Env) (any, error) {
-	return api.StartReturn(env.Checkouts()).Lambda(env.API()), nil
+	return api.StartReturn(env.SagaStartingCheckouts()).Lambda(env.API()), nil
 }
 
 // GetReturn answers one return of an order.
@@ -174,7 +174,7 @@ func ReturnOrderStep(env *Env) (any, error) {
 
 // CloseReturn records how a return's saga ended.
 func CloseReturn(env *Env) (any, error) {
-	return sagaStep(env, env.Checkouts().CloseReturn), nil
+	return sagaStep(env, env.SagaClosingCheckouts().CloseReturn), nil
 }
 
 // ListCheckoutsForOps lists a location's checkouts needing attention, for operators.
@@ -189,10 +189,10 @@ func ListReturnsForOps(env *Env) (any, error) {
 
 // RetryCheckoutSettlement settles a checkout needing attention again, for operators.
 func RetryCheckoutSettlement(env *Env) (any, error) {
-	return api.RetryCheckoutSettlement(env.Checkouts()).Lambda(env.API()), nil
+	return api.RetryCheckoutSettlement(env.SagaStartingCheckouts()).Lambda(env.API()), nil
 }
 
 // RetryReturn runs a return needing attention again, for operators.
 func RetryReturn(env *Env) (any, error) {
-	return api.RetryReturn(env.Checkouts()).Lambda(env.API()), nil
+	return api.RetryReturn(env.SagaStartingCheckouts()).Lambda(env.API()), nil
 }

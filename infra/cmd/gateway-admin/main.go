@@ -48,5 +48,5 @@ func run(ctx context.Context, args []string) error {
 		return err
 	}
 	env := app.NewEnv(container)
-	return admin{dir: env.Directory(), checkouts: env.Checkouts(), out: os.Stdout}.run(ctx, args)
+	return admin{dir: env.Directory(), checkouts: env.SagaStartingCheckouts(), out: os.Stdout}.run(ctx, args)
 }
