@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/leatpos/gateway/infra/localstack"
@@ -55,18 +56,25 @@ var keyStoreOnly = []string{
 	"github.com/leatpos/gateway/shared/leat",
 	"github.com/leatpos/gateway/shared/api",
 	"github.com/leatpos/gateway/shared/checkout",
-	"github.com/go-playground/validator/v10",
+	validation,
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager",
 	"github.com/aws/aws-sdk-go-v2/service/sfn",
-	"github.com/aws/aws-sdk-go-v2/service/eventbridge",
+	eventBus,
 }
+
+const (
+	validation = "github.com/go-playground/validator/v10"
+	eventBus   = "github.com/aws/aws-sdk-go-v2/service/eventbridge"
+)
 
 // TestSamBuildsEveryFunctionLean runs what `sam build` runs for each
 // function of template.yaml, make build-<LogicalId> with ARTIFACTS_DIR, and
 // reads the arm64 bootstrap it leaves there: each holds its own builder and
-// no other, so it carries only the dependencies its builder reaches; the
-// authorizer holds none of keyStoreOnly, which start-checkout shows the
-// check can see.
+// no other, so it carries only the dependencies its builder reaches; only
+// the API's functions hold the request validation, and only the functions
+// that close a saga the EventBridge client; the
+// authorizer holds none of keyStoreOnly, each of which some other function
+// holds, which shows the check can see it.
 func TestSamBuildsEveryFunctionLean(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds every function")
@@ -92,41 +100,55 @@ func TestSamBuildsEveryFunctionLean(t *testing.T) {
 	if len(tmpl.Functions) == 0 || len(tmpl.Functions) != len(builders) {
 		t.Fatalf("template.yaml deploys %d functions, the local stack builds %d", len(tmpl.Functions), len(builders))
 	}
-	for _, fn := range tmpl.Functions {
-		t.Run(fn.LogicalID, func(t *testing.T) {
-			t.Parallel()
-			artifacts := t.TempDir()
-			cmd := exec.Command("make", "-s", "build-"+fn.LogicalID, "ARTIFACTS_DIR="+artifacts)
-			cmd.Dir = root
-			if out, err := cmd.CombinedOutput(); err != nil {
-				t.Fatalf("make build-%s: %v\n%s", fn.LogicalID, err, out)
-			}
-			bin, err := elf.Open(filepath.Join(artifacts, "bootstrap"))
-			if err != nil {
-				t.Fatalf("no bootstrap executable: %v", err)
-			}
-			defer bin.Close()
-			if bin.Machine != elf.EM_AARCH64 || bin.Type != elf.ET_EXEC {
-				t.Errorf("bootstrap is %v %v, want an arm64 executable", bin.Machine, bin.Type)
-			}
-			held := functionsOf(t, bin)
-			for other, builder := range builders {
-				if held[builder] != (other == fn.Name) {
-					t.Errorf("holds %s: %v", builder, held[builder])
+	var mu sync.Mutex
+	seen := map[string]bool{} // the packages of keyStoreOnly some function holds
+	t.Run("functions", func(t *testing.T) {
+		for _, fn := range tmpl.Functions {
+			t.Run(fn.LogicalID, func(t *testing.T) {
+				t.Parallel()
+				artifacts := t.TempDir()
+				cmd := exec.Command("make", "-s", "build-"+fn.LogicalID, "ARTIFACTS_DIR="+artifacts)
+				cmd.Dir = root
+				if out, err := cmd.CombinedOutput(); err != nil {
+					t.Fatalf("make build-%s: %v\n%s", fn.LogicalID, err, out)
 				}
-			}
-			for _, pkg := range keyStoreOnly {
-				switch fn.Name {
-				case "authorizer":
-					if holdsPackage(held, pkg) {
+				bin, err := elf.Open(filepath.Join(artifacts, "bootstrap"))
+				if err != nil {
+					t.Fatalf("no bootstrap executable: %v", err)
+				}
+				defer bin.Close()
+				if bin.Machine != elf.EM_AARCH64 || bin.Type != elf.ET_EXEC {
+					t.Errorf("bootstrap is %v %v, want an arm64 executable", bin.Machine, bin.Type)
+				}
+				held := functionsOf(t, bin)
+				for other, builder := range builders {
+					if held[builder] != (other == fn.Name) {
+						t.Errorf("holds %s: %v", builder, held[builder])
+					}
+				}
+				// Only the API's functions validate requests, and only
+				// those that close a saga publish on EventBridge.
+				if holds, want := holdsPackage(held, validation), len(fn.Routes) > 0; holds != want {
+					t.Errorf("holds code of %s: %v, want %v", validation, holds, want)
+				}
+				if holds, want := holdsPackage(held, eventBus), strings.Contains(builders[fn.Name], "/app/closing."); holds != want {
+					t.Errorf("holds code of %s: %v, want %v", eventBus, holds, want)
+				}
+				for _, pkg := range keyStoreOnly {
+					holds := holdsPackage(held, pkg)
+					if holds && fn.Name == "authorizer" {
 						t.Errorf("holds code of %s", pkg)
 					}
-				case "start-checkout":
-					if !holdsPackage(held, pkg) {
-						t.Errorf("holds no code of %s", pkg)
-					}
+					mu.Lock()
+					seen[pkg] = seen[pkg] || holds
+					mu.Unlock()
 				}
-			}
-		})
+			})
+		}
+	})
+	for _, pkg := range keyStoreOnly {
+		if !seen[pkg] {
+			t.Errorf("no function holds code of %s; the check cannot see it", pkg)
+		}
 	}
 }

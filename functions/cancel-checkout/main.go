@@ -1,6 +1,9 @@
 // Command cancel-checkout cancels a checkout before payment, giving back what it reserved.
 package main
 
-import "github.com/leatpos/gateway/shared/app"
+import (
+	"github.com/leatpos/gateway/shared/app"
+	"github.com/leatpos/gateway/shared/app/httpapi"
+)
 
-func main() { app.Start("cancel-checkout", app.CancelCheckout) }
+func main() { app.Start("cancel-checkout", httpapi.CancelCheckout) }

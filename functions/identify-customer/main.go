@@ -1,6 +1,9 @@
 // Command identify-customer identifies a customer by scanned card, QR code or email.
 package main
 
-import "github.com/leatpos/gateway/shared/app"
+import (
+	"github.com/leatpos/gateway/shared/app"
+	"github.com/leatpos/gateway/shared/app/httpapi"
+)
 
-func main() { app.Start("identify-customer", app.IdentifyCustomer) }
+func main() { app.Start("identify-customer", httpapi.IdentifyCustomer) }

@@ -1,6 +1,9 @@
 // Command report-payment hands the POS's payment outcome to the waiting checkout saga.
 package main
 
-import "github.com/leatpos/gateway/shared/app"
+import (
+	"github.com/leatpos/gateway/shared/app"
+	"github.com/leatpos/gateway/shared/app/httpapi"
+)
 
-func main() { app.Start("report-payment", app.ReportPayment) }
+func main() { app.Start("report-payment", httpapi.ReportPayment) }

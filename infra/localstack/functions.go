@@ -2,6 +2,8 @@ package localstack
 
 import (
 	"github.com/leatpos/gateway/shared/app"
+	"github.com/leatpos/gateway/shared/app/closing"
+	"github.com/leatpos/gateway/shared/app/httpapi"
 	"github.com/leatpos/gateway/shared/bootstrap"
 )
 
@@ -16,19 +18,19 @@ func ContainerFunctions() map[string]bootstrap.Builder {
 // in one process; the deployed binaries never link these tables.
 func Functions() map[string]app.Builder {
 	return map[string]app.Builder{
-		"identify-customer":   app.IdentifyCustomer,
-		"customer-overview":   app.CustomerOverview,
-		"scan-voucher":        app.ScanVoucher,
-		"scan-giftcard":       app.ScanGiftcard,
-		"open-portal-session": app.OpenPortalSession,
+		"identify-customer":   httpapi.IdentifyCustomer,
+		"customer-overview":   httpapi.CustomerOverview,
+		"scan-voucher":        httpapi.ScanVoucher,
+		"scan-giftcard":       httpapi.ScanGiftcard,
+		"open-portal-session": httpapi.OpenPortalSession,
 
-		"start-checkout":   app.StartCheckout,
-		"get-checkout":     app.GetCheckout,
-		"report-payment":   app.ReportPayment,
-		"cancel-checkout":  app.CancelCheckout,
-		"add-tender":       app.AddTender,
-		"attach-customer":  app.AttachCustomer,
-		"issue-claim-link": app.IssueClaimLink,
+		"start-checkout":   httpapi.StartCheckout,
+		"get-checkout":     httpapi.GetCheckout,
+		"report-payment":   httpapi.ReportPayment,
+		"cancel-checkout":  httpapi.CancelCheckout,
+		"add-tender":       httpapi.AddTender,
+		"attach-customer":  httpapi.AttachCustomer,
+		"issue-claim-link": httpapi.IssueClaimLink,
 
 		"reserve-checkout-item":    app.ReserveCheckoutItem,
 		"review-reservation":       app.ReviewReservation,
@@ -36,18 +38,18 @@ func Functions() map[string]app.Builder {
 		"confirm-checkout-item":    app.ConfirmCheckoutItem,
 		"earn-points":              app.EarnPoints,
 		"compensate-checkout-item": app.CompensateCheckoutItem,
-		"close-checkout":           app.CloseCheckout,
+		"close-checkout":           closing.CloseCheckout,
 
-		"start-return":      app.StartReturn,
-		"get-return":        app.GetReturn,
-		"get-order":         app.GetOrder,
-		"list-orders":       app.ListOrders,
+		"start-return":      httpapi.StartReturn,
+		"get-return":        httpapi.GetReturn,
+		"get-order":         httpapi.GetOrder,
+		"list-orders":       httpapi.ListOrders,
 		"return-order-step": app.ReturnOrderStep,
-		"close-return":      app.CloseReturn,
+		"close-return":      closing.CloseReturn,
 
-		"list-checkouts-for-ops":    app.ListCheckoutsForOps,
-		"list-returns-for-ops":      app.ListReturnsForOps,
-		"retry-checkout-settlement": app.RetryCheckoutSettlement,
-		"retry-return":              app.RetryReturn,
+		"list-checkouts-for-ops":    httpapi.ListCheckoutsForOps,
+		"list-returns-for-ops":      httpapi.ListReturnsForOps,
+		"retry-checkout-settlement": httpapi.RetryCheckoutSettlement,
+		"retry-return":              httpapi.RetryReturn,
 	}
 }

@@ -8,11 +8,9 @@ import (
 
 	awssm "github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
-	"github.com/leatpos/gateway/shared/api"
 	"github.com/leatpos/gateway/shared/bootstrap"
 	"github.com/leatpos/gateway/shared/checkout"
 	"github.com/leatpos/gateway/shared/dynamodb"
-	"github.com/leatpos/gateway/shared/eventbridge"
 	"github.com/leatpos/gateway/shared/idempotency"
 	"github.com/leatpos/gateway/shared/leat"
 	"github.com/leatpos/gateway/shared/loyalty"
@@ -39,12 +37,11 @@ type Env struct {
 	leatHTTP                    *http.Client
 	stepLease, idempotencyLease time.Duration
 
-	apiDeps             bootstrap.Lazy[api.Deps]
+	guard               bootstrap.Lazy[*idempotency.Guard]
 	platforms           bootstrap.Lazy[*leat.Platforms]
 	loyaltyService      bootstrap.Lazy[*loyalty.Service]
 	checkoutService     bootstrap.Lazy[*checkout.Service]
 	sagaStartingService bootstrap.Lazy[*checkout.Service]
-	sagaClosingService  bootstrap.Lazy[*checkout.Service]
 }
 
 // NewEnv prepares the dependencies of a container's functions; none is built
@@ -80,15 +77,14 @@ func WithLeases(step, idempotency time.Duration) Option {
 	return func(e *Env) { e.stepLease, e.idempotencyLease = step, idempotency }
 }
 
-// API is what every API route's function shares: the logger and the
-// idempotency guard.
-func (e *Env) API() api.Deps {
-	return e.apiDeps.Get(func() api.Deps {
+// Guard keeps the API's Idempotency-Keys.
+func (e *Env) Guard() *idempotency.Guard {
+	return e.guard.Get(func() *idempotency.Guard {
 		guard := idempotency.NewGuard(dynamodb.NewIdempotencyStore(e.Table))
 		if e.idempotencyLease > 0 {
 			guard.Lease = e.idempotencyLease
 		}
-		return api.Deps{Logger: e.Logger, Guard: guard}
+		return guard
 	})
 }
 
@@ -102,8 +98,6 @@ func (e *Env) Loyalty() *loyalty.Service {
 
 // Checkouts runs checkouts and returns for the functions that neither start
 // nor resume a saga nor close one: the queries and most of the sagas' steps.
-// Their binaries link no Step Functions or EventBridge client, whose
-// start-up alone would cost them milliseconds of every cold start.
 func (e *Env) Checkouts() *checkout.Service {
 	return e.checkoutService.Get(func() *checkout.Service { return e.newCheckouts(missingStateMachine{}, missingEventBus{}) })
 }
@@ -122,16 +116,14 @@ func (e *Env) SagaStartingCheckouts() *checkout.Service {
 	})
 }
 
-// SagaClosingCheckouts also publishes how the sagas ended on the EventBridge
-// bus EVENT_BUS_NAME names.
-func (e *Env) SagaClosingCheckouts() *checkout.Service {
-	return e.sagaClosingService.Get(func() *checkout.Service {
-		var events checkout.Events = missingEventBus{}
-		if bus, err := eventbridge.NewEvents(eventbridge.NewClient(e.AWS, e.Config.EventBridgeEndpoint), e.Config.EventBusName); err == nil {
-			events = bus
-		}
-		return e.newCheckouts(missingStateMachine{}, events)
-	})
+// CheckoutsPublishingOn also publishes how the sagas end on events, for
+// the functions that close a saga, whose package links the event bus; nil
+// when EVENT_BUS_NAME names none.
+func (e *Env) CheckoutsPublishingOn(events checkout.Events) *checkout.Service {
+	if events == nil {
+		events = missingEventBus{}
+	}
+	return e.newCheckouts(missingStateMachine{}, events)
 }
 
 func (e *Env) newCheckouts(executions checkout.Executions, events checkout.Events) *checkout.Service {

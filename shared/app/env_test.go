@@ -18,8 +18,8 @@ func TestEnvBuildsEachDependencyOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	env := app.NewEnv(container)
-	directory, api, loyalty := env.Directory(), env.API(), env.Loyalty()
-	if env.Directory() != directory || env.API() != api || env.Loyalty() != loyalty {
+	directory, guard, loyalty := env.Directory(), env.Guard(), env.Loyalty()
+	if env.Directory() != directory || env.Guard() != guard || env.Loyalty() != loyalty {
 		t.Error("a dependency was built twice")
 	}
 }

@@ -96,51 +96,57 @@ func checkFunctions(t *testing.T, tmpl *samtemplate.Template, root string) {
 }
 
 // startCall finds the one Start(name, builder) call of a main.go, of package
-// app or bootstrap with a builder of the same package, and returns the name
+// app or bootstrap, with a builder of a wiring package, and returns the name
 // and the builder's full name.
 func startCall(file string) (name, builder string, err error) {
 	f, err := parser.ParseFile(token.NewFileSet(), file, nil, parser.SkipObjectResolution)
 	if err != nil {
 		return "", "", err
 	}
-	starters := []string{reflect.TypeFor[app.Env]().PkgPath(), reflect.TypeFor[bootstrap.Container]().PkgPath()}
-	var calls []*ast.CallExpr
-	var pkg, pkgPath string
+	appPath, bootstrapPath := reflect.TypeFor[app.Env]().PkgPath(), reflect.TypeFor[bootstrap.Container]().PkgPath()
+	starters := []string{appPath, bootstrapPath}
+	wiring := []string{appPath, bootstrapPath, appPath + "/httpapi", appPath + "/closing"}
+	imported := map[string]string{} // local name → path, of the wiring packages
 	for _, imp := range f.Imports {
 		p, _ := strconv.Unquote(imp.Path.Value)
-		if !slices.Contains(starters, p) {
+		if !slices.Contains(wiring, p) {
 			continue
 		}
 		local := path.Base(p)
 		if imp.Name != nil {
 			local = imp.Name.Name
 		}
-		ast.Inspect(f, func(n ast.Node) bool {
-			if call, ok := n.(*ast.CallExpr); ok {
-				if fn, ok := selectorOf(call.Fun, local); ok && fn == "Start" {
-					calls, pkg, pkgPath = append(calls, call), local, p
+		imported[local] = p
+	}
+	var calls []*ast.CallExpr
+	ast.Inspect(f, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok {
+			for local, p := range imported {
+				if fn, ok := selectorOf(call.Fun, local); ok && fn == "Start" && slices.Contains(starters, p) {
+					calls = append(calls, call)
 				}
 			}
-			return true
-		})
-	}
+		}
+		return true
+	})
 	if len(calls) != 1 {
 		return "", "", fmt.Errorf("calls Start of %s %d times, want once", strings.Join(starters, " or "), len(calls))
 	}
 	args := calls[0].Args
 	if len(args) != 2 {
-		return "", "", fmt.Errorf("%s.Start is given %d arguments, want a name and a builder", pkg, len(args))
+		return "", "", fmt.Errorf("Start is given %d arguments, want a name and a builder", len(args))
 	}
 	lit, ok := args[0].(*ast.BasicLit)
 	if !ok || lit.Kind != token.STRING {
-		return "", "", fmt.Errorf("%s.Start's name is not a string literal", pkg)
+		return "", "", fmt.Errorf("Start's name is not a string literal")
 	}
-	builderName, ok := selectorOf(args[1], pkg)
-	if !ok {
-		return "", "", fmt.Errorf("%s.Start is not given a builder of package %s", pkg, pkg)
+	for local, p := range imported {
+		if builderName, ok := selectorOf(args[1], local); ok {
+			name, err = strconv.Unquote(lit.Value)
+			return name, p + "." + builderName, err
+		}
 	}
-	name, err = strconv.Unquote(lit.Value)
-	return name, pkgPath + "." + builderName, err
+	return "", "", fmt.Errorf("Start is not given a builder of %s", strings.Join(wiring, ", "))
 }
 
 // selectorOf returns Name of an expression pkg.Name.
