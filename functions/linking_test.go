@@ -5,8 +5,6 @@ import (
 	"debug/gosym"
 	"os/exec"
 	"path/filepath"
-	"reflect"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -90,13 +88,7 @@ func TestSamBuildsEveryFunctionLean(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	builders := map[string]string{}
-	for name, build := range localstack.ContainerFunctions() {
-		builders[name] = runtime.FuncForPC(reflect.ValueOf(build).Pointer()).Name()
-	}
-	for name, build := range localstack.Functions() {
-		builders[name] = runtime.FuncForPC(reflect.ValueOf(build).Pointer()).Name()
-	}
+	builders := localstack.BuilderNames()
 	if len(tmpl.Functions) == 0 || len(tmpl.Functions) != len(builders) {
 		t.Fatalf("template.yaml deploys %d functions, the local stack builds %d", len(tmpl.Functions), len(builders))
 	}

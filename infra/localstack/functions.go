@@ -1,6 +1,9 @@
 package localstack
 
 import (
+	"reflect"
+	"runtime"
+
 	"github.com/leatpos/gateway/shared/app"
 	"github.com/leatpos/gateway/shared/app/closing"
 	"github.com/leatpos/gateway/shared/app/httpapi"
@@ -53,3 +56,18 @@ func Functions() map[string]app.Builder {
 		"retry-return":              httpapi.RetryReturn,
 	}
 }
+
+// BuilderNames maps each function's name to the full name of the builder the
+// stack runs for it, which its main.go must start.
+func BuilderNames() map[string]string {
+	names := map[string]string{}
+	for name, build := range ContainerFunctions() {
+		names[name] = funcName(build)
+	}
+	for name, build := range Functions() {
+		names[name] = funcName(build)
+	}
+	return names
+}
+
+func funcName(fn any) string { return runtime.FuncForPC(reflect.ValueOf(fn).Pointer()).Name() }

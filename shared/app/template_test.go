@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -51,13 +50,7 @@ func loadTemplate(t *testing.T) (root string, tmpl *samtemplate.Template) {
 // the builder the local stack runs for it; the local stack runs nothing that
 // is not deployed, and functions/ holds nothing that is not deployed.
 func checkFunctions(t *testing.T, tmpl *samtemplate.Template, root string) {
-	local := map[string]string{}
-	for name, build := range localstack.ContainerFunctions() {
-		local[name] = funcName(build)
-	}
-	for name, build := range localstack.Functions() {
-		local[name] = funcName(build)
-	}
+	local := localstack.BuilderNames()
 	var deployed []string
 	for _, fn := range tmpl.Functions {
 		deployed = append(deployed, fn.Name)
@@ -157,10 +150,6 @@ func selectorOf(e ast.Expr, pkg string) (string, bool) {
 	}
 	x, ok := sel.X.(*ast.Ident)
 	return sel.Sel.Name, ok && x.Name == pkg
-}
-
-func funcName(build any) string {
-	return runtime.FuncForPC(reflect.ValueOf(build).Pointer()).Name()
 }
 
 // checkRoutes: each HTTP route of the template is in docs/openapi.yaml, and
