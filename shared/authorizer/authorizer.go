@@ -33,10 +33,10 @@ const (
 // Func is the HTTP API's Lambda authorizer.
 type Func func(context.Context, events.APIGatewayV2CustomAuthorizerV2Request) (events.APIGatewayV2CustomAuthorizerSimpleResponse, error)
 
-// New answers the authorizer that resolves the bearer key to a principal. An unknown or disabled
-// key is denied here, so it never reaches a business function; API Gateway
-// then answers 403 with its own body, {"message": "Forbidden"}, which HTTP
-// APIs do not let the gateway shape.
+// New answers the authorizer that resolves the bearer key to a principal.
+// An unknown or disabled key is denied here, so it never reaches a business
+// function; API Gateway then answers 403 with its own body,
+// {"message": "Forbidden"}, which HTTP APIs do not let the gateway shape.
 //
 // When the key store is unavailable, a key this container verified within
 // staleFor is let through on that verification; any other failure to look
