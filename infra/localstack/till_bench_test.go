@@ -21,6 +21,9 @@ import (
 // till flows are measured: the L that their times are multiples of.
 const tillLatency = 50 * time.Millisecond
 
+// tillLatencyFault is the sandbox fault that makes every Leat request take L.
+var tillLatencyFault = fmt.Sprintf("latency=%dms", tillLatency.Milliseconds())
+
 // leatTime is how long the caller waited on Leat: the union of the
 // requests' intervals.
 func leatTime(requests []leatsandbox.RequestRecord) time.Duration {
@@ -156,18 +159,9 @@ func BenchmarkTillLatency(b *testing.B) {
 			return request{Method: http.MethodPost, Path: "/v1/checkouts/" + started.CheckoutID + "/payment", Body: `{"outcome":"paid"}`}
 		}},
 	}
-	faults, err := leatsandbox.ParseFaults(fmt.Sprintf("latency=%dms", tillLatency.Milliseconds()))
-	if err != nil {
-		b.Fatal(err)
-	}
 	for _, flow := range flows {
 		b.Run(flow.name, func(b *testing.B) {
-			for _, f := range faults {
-				if err := stack.Sandbox.InjectFault(f); err != nil {
-					b.Fatal(err)
-				}
-			}
-			defer stack.Sandbox.ClearFaults()
+			withFaults(b, tillLatencyFault)
 			status := cmp.Or(flow.status, http.StatusOK)
 			warm := call(b, flow.prepare(b)) // warm: connections, caches
 			if flow.finish != nil {
@@ -224,16 +218,7 @@ func BenchmarkTillThroughput(b *testing.B) {
 	const clients = 32
 	contact := newCustomer(b, 1000)
 	overview := request{Method: http.MethodGet, Path: "/v1/customers/" + contact}
-	faults, err := leatsandbox.ParseFaults(fmt.Sprintf("latency=%dms", tillLatency.Milliseconds()))
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, f := range faults {
-		if err := stack.Sandbox.InjectFault(f); err != nil {
-			b.Fatal(err)
-		}
-	}
-	defer stack.Sandbox.ClearFaults()
+	withFaults(b, tillLatencyFault)
 	call(b, overview)
 	var answered atomic.Int64
 	cpuBefore, began := processCPU(b), time.Now()

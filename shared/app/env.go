@@ -118,7 +118,8 @@ func (e *Env) SagaStartingCheckouts() *checkout.Service {
 
 // CheckoutsPublishingOn also publishes how the sagas end on events, for
 // the functions that close a saga, whose package links the event bus; nil
-// when EVENT_BUS_NAME names none.
+// when EVENT_BUS_NAME names none. It builds a service on each call, which
+// those functions make once; what it shares is kept as Env keeps it.
 func (e *Env) CheckoutsPublishingOn(events checkout.Events) *checkout.Service {
 	if events == nil {
 		events = missingEventBus{}
